@@ -1,0 +1,102 @@
+package org.mailhive.config;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The node's whole typed configuration, read once at start from {@code mailhive.*} and validated. Defaults live
+ * only in reference.conf; this class holds no fallback values.
+ */
+public record MailhiveSettings(
+    NodeSettings node, ClusterSettings cluster, DemoSettings demo, StorageSettings storage,
+    SmtpSettings smtp, ImapSettings imap) {
+
+  public record NodeSettings(String bindAddress, Path dataDir, String hostname, Set<String> roles) {
+    public boolean hasRole(String role) {
+      return roles.contains(role);
+    }
+  }
+
+  public record ClusterSettings(int port, List<String> seedNodes, int shardCount) {}
+
+  public record DemoSettings(boolean enabled, String domain, String user) {
+    public String address() {
+      return user + "@" + domain;
+    }
+  }
+
+  public record StorageSettings(Duration askTimeout) {}
+
+  public record SmtpSettings(int port, int submissionPort, int submissionsPort, int maxLineLength,
+                             long maxMessageSize, int maxRecipients, int maxErrors, Duration idleTimeout) {}
+
+  public record ImapSettings(int port, int tlsPort, int maxLineLength, long maxLiteralSize, int maxNestingDepth,
+                             Duration idleTimeout, int maxAuthFailures) {}
+
+  private static final Set<String> KNOWN_ROLES = Set.of("edge", "store");
+  private static final long KIB = 1024;
+  private static final long MIB = 1024 * KIB;
+  private static final long GIB = 1024 * MIB;
+
+  /** Reads and validates {@code mailhive.*}; throws {@link SettingsException} naming the first bad key. */
+  public static MailhiveSettings load(Config config) {
+    SettingsReader root = new SettingsReader(config, "mailhive");
+    return new MailhiveSettings(node(root.area("node")), cluster(root.area("cluster")), demo(root.area("demo")),
+        storage(root.area("storage")), smtp(root.area("smtp")), imap(root.area("imap")));
+  }
+
+  private static NodeSettings node(SettingsReader r) {
+    String bind = r.nonEmpty("bind-address");
+    List<String> roles = r.strings("roles");
+    for (String role : roles) {
+      if (!KNOWN_ROLES.contains(role)) {
+        throw new SettingsException(r.key("roles"), roles.toString(), "unknown role \"" + role + "\"; use edge and/or store");
+      }
+    }
+    if (roles.isEmpty()) {
+      throw new SettingsException(r.key("roles"), "[]", "needs at least one of edge, store");
+    }
+    return new NodeSettings(bind, Path.of(r.nonEmpty("data-dir")), r.nonEmpty("hostname"), Set.copyOf(roles));
+  }
+
+  private static ClusterSettings cluster(SettingsReader r) {
+    List<String> seeds = r.strings("seed-nodes");
+    for (String seed : seeds) {
+      if (!seed.matches("[^:\\s]+:\\d{1,5}")) {
+        throw new SettingsException(r.key("seed-nodes"), seeds.toString(), "each seed must be host:port, not \"" + seed + "\"");
+      }
+    }
+    return new ClusterSettings((int) r.intIn("port", 0, 65535), List.copyOf(seeds), (int) r.intIn("shard-count", 1, 100_000));
+  }
+
+  private static DemoSettings demo(SettingsReader r) {
+    return new DemoSettings(r.bool("enabled"), r.nonEmpty("domain"), r.nonEmpty("user"));
+  }
+
+  private static StorageSettings storage(SettingsReader r) {
+    return new StorageSettings(r.durationIn("ask-timeout", Duration.ofSeconds(1), Duration.ofMinutes(10)));
+  }
+
+  private static SmtpSettings smtp(SettingsReader r) {
+    SettingsReader limits = r.area("limits");
+    return new SmtpSettings(r.port("port"), r.port("submission-port"), r.port("submissions-port"),
+        (int) limits.bytesIn("max-line-length", 512, 1 * MIB, "512", "1M"),
+        limits.bytesIn("max-message-size", 1 * KIB, 2 * GIB, "1k", "2G"),
+        (int) limits.intIn("max-recipients", 1, 100_000),
+        (int) limits.intIn("max-errors", 1, 10_000),
+        limits.durationIn("idle-timeout", Duration.ofSeconds(10), Duration.ofHours(1)));
+  }
+
+  private static ImapSettings imap(SettingsReader r) {
+    SettingsReader limits = r.area("limits");
+    return new ImapSettings(r.port("port"), r.port("tls-port"),
+        (int) limits.bytesIn("max-line-length", 1 * KIB, 16 * MIB, "1k", "16M"),
+        limits.bytesIn("max-literal-size", 1 * KIB, 2 * GIB, "1k", "2G"),
+        (int) limits.intIn("max-nesting-depth", 2, 1000),
+        limits.durationIn("idle-timeout", Duration.ofMinutes(1), Duration.ofHours(24)),
+        (int) limits.intIn("max-auth-failures", 1, 100));
+  }
+}

@@ -1,0 +1,73 @@
+package org.mailhive.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class MailhiveSettingsTest {
+
+  private static Config with(String hocon) {
+    return ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve();
+  }
+
+  @Test
+  void embeddedDefaultsDescribeTheDocumentedSingleNode() {
+    MailhiveSettings s = MailhiveSettings.load(ConfigFactory.defaultReference());
+    assertEquals("127.0.0.1", s.node().bindAddress());
+    assertEquals(Path.of("data"), s.node().dataDir());
+    assertTrue(s.node().hasRole("edge") && s.node().hasRole("store"));
+    assertEquals(2525, s.smtp().port());
+    assertEquals(2143, s.imap().port());
+    assertEquals(25520, s.cluster().port());
+    assertEquals(64 * 1024, s.imap().maxLineLength());
+    assertEquals(50L * 1024 * 1024, s.imap().maxLiteralSize());
+    assertEquals(Duration.ofMinutes(30), s.imap().idleTimeout());
+    assertEquals("demo@localhost", s.demo().address());
+  }
+
+  @Test
+  void overridesAreReadWithUnits() {
+    MailhiveSettings s = MailhiveSettings.load(with("mailhive.smtp.limits.max-message-size = 10M\nmailhive.imap.port = 143"));
+    assertEquals(10L * 1024 * 1024, s.smtp().maxMessageSize());
+    assertEquals(143, s.imap().port());
+  }
+
+  @Test
+  void lineLengthBelowTheMinimumNamesTheKey() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.imap.limits.max-line-length = 12")));
+    assertEquals("mailhive.imap.limits.max-line-length = 12: must be between 1k and 16M", e.getMessage());
+  }
+
+  @Test
+  void portOutOfRangeNamesTheKey() {
+    SettingsException e = assertThrows(SettingsException.class, () -> MailhiveSettings.load(with("mailhive.smtp.port = 70000")));
+    assertTrue(e.getMessage().startsWith("mailhive.smtp.port = 70000: must be between 1 and 65535"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypeNamesTheKey() {
+    SettingsException e = assertThrows(SettingsException.class, () -> MailhiveSettings.load(with("mailhive.imap.port = lots")));
+    assertTrue(e.getMessage().startsWith("mailhive.imap.port = \"lots\": has the wrong type"), e.getMessage());
+  }
+
+  @Test
+  void unknownRoleIsRefused() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.node.roles = [edge, storage]")));
+    assertTrue(e.getMessage().startsWith("mailhive.node.roles = [edge, storage]: unknown role \"storage\""), e.getMessage());
+  }
+
+  @Test
+  void malformedSeedIsRefused() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.cluster.seed-nodes = [\"127.0.0.1\"]")));
+    assertTrue(e.getMessage().startsWith("mailhive.cluster.seed-nodes"), e.getMessage());
+  }
+}

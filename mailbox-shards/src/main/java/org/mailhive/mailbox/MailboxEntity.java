@@ -1,0 +1,181 @@
+package org.mailhive.mailbox;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.mailhive.mailbox.MailboxEvent.FlagsChanged;
+import org.mailhive.mailbox.MailboxEvent.MailboxCreated;
+import org.mailhive.mailbox.MailboxEvent.MessageAppended;
+import org.mailhive.mailbox.MailboxEvent.MessagesExpunged;
+import org.mailhive.mailbox.MailboxProtocol.Append;
+import org.mailhive.mailbox.MailboxProtocol.Appended;
+import org.mailhive.mailbox.MailboxProtocol.Command;
+import org.mailhive.mailbox.MailboxProtocol.Expunge;
+import org.mailhive.mailbox.MailboxProtocol.Expunged;
+import org.mailhive.mailbox.MailboxProtocol.FlagsStored;
+import org.mailhive.mailbox.MailboxProtocol.Open;
+import org.mailhive.mailbox.MailboxProtocol.Opened;
+import org.mailhive.mailbox.MailboxProtocol.StoreFlags;
+import org.mailhive.mailbox.MailboxProtocol.Subscribe;
+import org.mailhive.mailbox.MailboxProtocol.Unsubscribe;
+
+/**
+ * The single writer for one mailbox. Every change is an event in the journal; a reply (and with it the client's
+ * OK or 250) is sent only after the journal has the event, and the message body was made durable in the blob
+ * store before the Append arrived. Replay rebuilds {@link MailboxState} from the events alone.
+ *
+ * <p>Sessions that have the mailbox open subscribe to it and get each durable change pushed to them; the set of
+ * subscribers is runtime state, not persisted, and sessions re-subscribe whenever they poll (NOOP, IDLE) and
+ * unsubscribe when they close. (The entity cannot watch them: the persistence testkit requires the behaviour
+ * to be a bare EventSourcedBehavior without an ActorContext.)
+ * A UID is never reused: UIDNEXT only grows, and UIDVALIDITY is fixed when the mailbox is created.
+ */
+public final class MailboxEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<Command, MailboxEvent, MailboxState> {
+
+  private final Set<ActorRef<MailboxProtocol.Change>> listeners = new HashSet<>();
+
+  private MailboxEntity(PersistenceId persistenceId) {
+    super(persistenceId);
+  }
+
+  public static MailboxEntity create(String entityId) {
+    return new MailboxEntity(PersistenceId.of("Mailbox", entityId));
+  }
+
+  @Override
+  public MailboxState emptyState() {
+    return new MailboxState();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, MailboxEvent, MailboxState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder().forAnyState()
+        .onCommand(Open.class, this::onOpen)
+        .onCommand(Subscribe.class, this::onSubscribe)
+        .onCommand(Unsubscribe.class, this::onUnsubscribe)
+        .onCommand(Append.class, this::onAppend)
+        .onCommand(StoreFlags.class, this::onStoreFlags)
+        .onCommand(Expunge.class, this::onExpunge)
+        .build();
+  }
+
+  @Override
+  public EventHandler<MailboxState, MailboxEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(MailboxState::apply);
+  }
+
+  private ReplyEffect<MailboxEvent, MailboxState> onOpen(MailboxState state, Open cmd) {
+    if (cmd.listener() != null) {
+      subscribe(cmd.listener());
+    }
+    if (!state.created()) {
+      return Effect().persist(created()).thenReply(cmd.replyTo(), MailboxEntity::opened);
+    }
+    return Effect().reply(cmd.replyTo(), opened(state));
+  }
+
+  private ReplyEffect<MailboxEvent, MailboxState> onSubscribe(MailboxState state, Subscribe cmd) {
+    subscribe(cmd.listener());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<MailboxEvent, MailboxState> onUnsubscribe(MailboxState state, Unsubscribe cmd) {
+    listeners.remove(cmd.listener());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<MailboxEvent, MailboxState> onAppend(MailboxState state, Append cmd) {
+    Long earlier = state.uidOfRequest(cmd.requestId().value());
+    if (earlier != null) {
+      return Effect().reply(cmd.replyTo(), new Appended(state.uidValidity(), earlier));
+    }
+    List<MailboxEvent> events = new ArrayList<>(2);
+    long uidValidity = state.uidValidity();
+    if (!state.created()) {
+      MailboxCreated created = created();
+      uidValidity = created.uidValidity();
+      events.add(created);
+    }
+    long uid = state.uidNext();
+    MessageMeta meta = new MessageMeta(uid, state.highestModSeq() + 1, Flags.normalise(cmd.flags()), cmd.size(),
+        cmd.internalDate(), cmd.blobId(), cmd.envelope(), cmd.bodyStructure());
+    events.add(new MessageAppended(cmd.requestId().value(), meta));
+    long replyValidity = uidValidity;
+    return Effect().persist(events)
+        .thenRun(s -> notifyListeners(new MailboxProtocol.MessagesAdded(List.of(meta))))
+        .thenReply(cmd.replyTo(), s -> new Appended(replyValidity, uid));
+  }
+
+  private ReplyEffect<MailboxEvent, MailboxState> onStoreFlags(MailboxState state, StoreFlags cmd) {
+    long modSeq = state.highestModSeq() + 1;
+    List<UidFlags> changed = new ArrayList<>();
+    for (Long uid : cmd.uids()) {
+      MessageMeta m = state.message(uid);
+      if (m == null) {
+        continue; // RFC 3501 §6.4.8: UIDs that do not exist are ignored, not an error
+      }
+      List<String> next = Flags.change(m.flags(), cmd.change(), cmd.flags());
+      if (!next.equals(m.flags())) {
+        changed.add(new UidFlags(uid, next, modSeq));
+      }
+    }
+    if (changed.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), new FlagsStored(List.of(), state.highestModSeq()));
+    }
+    List<UidFlags> result = List.copyOf(changed);
+    return Effect().persist(new FlagsChanged(result, modSeq))
+        .thenRun(s -> notifyListeners(new MailboxProtocol.FlagsUpdated(result)))
+        .thenReply(cmd.replyTo(), s -> new FlagsStored(result, s.highestModSeq()));
+  }
+
+  private ReplyEffect<MailboxEvent, MailboxState> onExpunge(MailboxState state, Expunge cmd) {
+    List<Long> gone = new ArrayList<>();
+    if (cmd.uids() == null) {
+      for (MessageMeta m : state.messagesWithFlag("\\Deleted")) {
+        gone.add(m.uid());
+      }
+    } else {
+      for (Long uid : cmd.uids()) {
+        MessageMeta m = state.message(uid);
+        if (m != null && m.hasFlag("\\Deleted")) {
+          gone.add(uid);
+        }
+      }
+    }
+    if (gone.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), new Expunged(List.of(), state.highestModSeq()));
+    }
+    List<Long> result = List.copyOf(gone);
+    return Effect().persist(new MessagesExpunged(result, state.highestModSeq() + 1))
+        .thenRun(s -> notifyListeners(new MailboxProtocol.MessagesRemoved(result)))
+        .thenReply(cmd.replyTo(), s -> new Expunged(result, s.highestModSeq()));
+  }
+
+  private void subscribe(ActorRef<MailboxProtocol.Change> listener) {
+    listeners.add(listener);
+  }
+
+  private void notifyListeners(MailboxProtocol.Change change) {
+    for (ActorRef<MailboxProtocol.Change> l : listeners) {
+      l.tell(change);
+    }
+  }
+
+  // UIDVALIDITY must differ from any earlier incarnation of a mailbox with the same name (RFC 3501 §2.3.1.1);
+  // seconds since the epoch do, and fit the 32 bits IMAP allows until 2106.
+  private static MailboxCreated created() {
+    return new MailboxCreated(Math.max(1, System.currentTimeMillis() / 1000));
+  }
+
+  private static Opened opened(MailboxState s) {
+    return new Opened(s.uidValidity(), s.uidNext(), s.highestModSeq(), s.snapshot());
+  }
+}

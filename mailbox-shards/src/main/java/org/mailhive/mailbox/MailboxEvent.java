@@ -1,0 +1,22 @@
+package org.mailhive.mailbox;
+
+import java.util.List;
+import org.mailhive.serialization.CborSerializable;
+
+/**
+ * What happened to a mailbox, as stored in the journal. Never change what a persisted event means: add a new
+ * event type and keep replaying the old one.
+ */
+public sealed interface MailboxEvent extends CborSerializable
+    permits MailboxEvent.MailboxCreated, MailboxEvent.MessageAppended, MailboxEvent.FlagsChanged,
+            MailboxEvent.MessagesExpunged {
+
+  record MailboxCreated(long uidValidity) implements MailboxEvent {}
+
+  /** requestId is kept so that a retried Append after replay still finds its UID. */
+  record MessageAppended(String requestId, MessageMeta message) implements MailboxEvent {}
+
+  record FlagsChanged(List<UidFlags> changed, long modSeq) implements MailboxEvent {}
+
+  record MessagesExpunged(List<Long> uids, long modSeq) implements MailboxEvent {}
+}

@@ -1,0 +1,61 @@
+package org.mailhive.mailbox;
+
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.mailhive.serialization.CborSerializable;
+
+/** Commands a {@link MailboxEntity} accepts, the replies it sends, and the changes it pushes to open sessions. */
+public final class MailboxProtocol {
+  private MailboxProtocol() {}
+
+  public sealed interface Command extends CborSerializable
+      permits Open, Subscribe, Unsubscribe, Append, StoreFlags, Expunge {}
+
+  /** Snapshot of the mailbox; creates it on first use. With a listener, also subscribes it to changes. */
+  public record Open(ActorRef<Change> listener, ActorRef<Opened> replyTo) implements Command {}
+
+  public record Opened(long uidValidity, long uidNext, long highestModSeq, List<MessageMeta> messages)
+      implements CborSerializable {}
+
+  /** (Re-)subscribes a listener; idempotent, so sessions send it again whenever they poll or IDLE. */
+  public record Subscribe(ActorRef<Change> listener) implements Command {}
+
+  public record Unsubscribe(ActorRef<Change> listener) implements Command {}
+
+  /** Adds a message whose body is already durable in the blob store under {@code blobId}. */
+  public record Append(RequestId requestId, String blobId, long size, List<String> flags, long internalDate,
+                       String envelope, String bodyStructure, ActorRef<AppendReply> replyTo) implements Command {}
+
+  public enum FlagChange { ADD, REMOVE, REPLACE }
+
+  public record StoreFlags(RequestId requestId, List<Long> uids, FlagChange change, List<String> flags,
+                           ActorRef<StoreReply> replyTo) implements Command {}
+
+  /** Removes the given UIDs if they carry \Deleted, or every \Deleted message when {@code uids} is null. */
+  public record Expunge(RequestId requestId, List<Long> uids, ActorRef<ExpungeReply> replyTo) implements Command {}
+
+  public sealed interface AppendReply extends CborSerializable permits Appended, Rejected {}
+
+  public record Appended(long uidValidity, long uid) implements AppendReply {}
+
+  public sealed interface StoreReply extends CborSerializable permits FlagsStored, Rejected {}
+
+  public record FlagsStored(List<UidFlags> changed, long highestModSeq) implements StoreReply {}
+
+  public sealed interface ExpungeReply extends CborSerializable permits Expunged, Rejected {}
+
+  public record Expunged(List<Long> uids, long highestModSeq) implements ExpungeReply {}
+
+  public record Rejected(Reason reason, String detail) implements AppendReply, StoreReply, ExpungeReply {}
+
+  public enum Reason { NOT_FOUND, ALREADY_EXISTS, OVER_QUOTA, EXPUNGED, READ_ONLY, LIMIT, TEMPORARY }
+
+  /** Pushed to every subscribed session after the change is durable. */
+  public sealed interface Change extends CborSerializable permits MessagesAdded, FlagsUpdated, MessagesRemoved {}
+
+  public record MessagesAdded(List<MessageMeta> messages) implements Change {}
+
+  public record FlagsUpdated(List<UidFlags> changed) implements Change {}
+
+  public record MessagesRemoved(List<Long> uids) implements Change {}
+}

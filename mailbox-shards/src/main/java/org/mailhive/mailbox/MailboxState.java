@@ -1,0 +1,103 @@
+package org.mailhive.mailbox;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The state of one mailbox: UIDVALIDITY, UIDNEXT, the highest modification sequence and every message's
+ * metadata in UID order.
+ *
+ * <p>Unlike most of our state classes this one is mutable: a mailbox holds up to millions of messages, and an
+ * immutable copy per appended message would make delivery O(n). It is safe because only {@link #apply} changes
+ * it, and Pekko calls that from the entity's event handler alone; anything handed out of the entity is an
+ * immutable copy ({@link #snapshot()}) or an immutable record.
+ */
+public final class MailboxState {
+  /** Request ids of recent appends kept for de-duplicating retries; bounded so a mailbox's memory stays bounded. */
+  static final int RECENT_REQUESTS = 1024;
+
+  private long uidValidity;
+  private long uidNext = 1;
+  private long highestModSeq;
+  private final TreeMap<Long, MessageMeta> messages = new TreeMap<>();
+  private final LinkedHashMap<String, Long> recentAppends = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+      return size() > RECENT_REQUESTS;
+    }
+  };
+
+  public boolean created() {
+    return uidValidity != 0;
+  }
+
+  public long uidValidity() {
+    return uidValidity;
+  }
+
+  public long uidNext() {
+    return uidNext;
+  }
+
+  public long highestModSeq() {
+    return highestModSeq;
+  }
+
+  public int size() {
+    return messages.size();
+  }
+
+  public MessageMeta message(long uid) {
+    return messages.get(uid);
+  }
+
+  /** The UID an earlier Append with this request id got, or null. */
+  public Long uidOfRequest(String requestId) {
+    return recentAppends.get(requestId);
+  }
+
+  public List<MessageMeta> snapshot() {
+    return List.copyOf(messages.values());
+  }
+
+  public List<MessageMeta> messagesWithFlag(String flag) {
+    List<MessageMeta> out = new ArrayList<>();
+    for (MessageMeta m : messages.values()) {
+      if (m.hasFlag(flag)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  public MailboxState apply(MailboxEvent event) {
+    if (event instanceof MailboxEvent.MailboxCreated e) {
+      uidValidity = e.uidValidity();
+    } else if (event instanceof MailboxEvent.MessageAppended e) {
+      MessageMeta m = e.message();
+      messages.put(m.uid(), m);
+      uidNext = Math.max(uidNext, m.uid() + 1);
+      highestModSeq = Math.max(highestModSeq, m.modSeq());
+      recentAppends.put(e.requestId(), m.uid());
+    } else if (event instanceof MailboxEvent.FlagsChanged e) {
+      for (UidFlags f : e.changed()) {
+        MessageMeta m = messages.get(f.uid());
+        if (m != null) {
+          messages.put(f.uid(), m.withFlags(f.flags(), f.modSeq()));
+        }
+      }
+      highestModSeq = Math.max(highestModSeq, e.modSeq());
+    } else if (event instanceof MailboxEvent.MessagesExpunged e) {
+      for (Long uid : e.uids()) {
+        messages.remove(uid);
+      }
+      highestModSeq = Math.max(highestModSeq, e.modSeq());
+    } else {
+      throw new IllegalArgumentException("unknown mailbox event " + event.getClass().getName());
+    }
+    return this;
+  }
+}

@@ -1,0 +1,101 @@
+package org.mailhive.mailbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mailhive.mailbox.MailboxProtocol.AppendReply;
+import org.mailhive.mailbox.MailboxProtocol.Appended;
+import org.mailhive.mailbox.MailboxProtocol.FlagChange;
+
+class MailboxEntityTest {
+  private static final ActorTestKit TESTKIT = ActorTestKit.create(
+      EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+  private static final String BLOB = "a".repeat(64);
+
+  private final EventSourcedBehaviorTestKit<MailboxProtocol.Command, MailboxEvent, MailboxState> kit =
+      EventSourcedBehaviorTestKit.create(TESTKIT.system(), MailboxEntity.create("alice@example.org:INBOX"),
+          new EventSourcedBehaviorTestKit.SerializationSettings(true, true, true, true, false));
+
+  @BeforeEach
+  void clear() {
+    kit.clear();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    TESTKIT.shutdownTestKit();
+  }
+
+  private CommandResultWithReply<MailboxProtocol.Command, MailboxEvent, MailboxState, AppendReply> append(String requestId) {
+    return kit.runCommand(replyTo -> new MailboxProtocol.Append(new RequestId(requestId), BLOB, 42, List.of("\\seen"),
+        1_700_000_000_000L, "(NIL)", "(\"text\" \"plain\")", replyTo));
+  }
+
+  @Test
+  void firstAppendCreatesTheMailboxAndGetsUidOne() {
+    var result = append("r1");
+    Appended appended = assertInstanceOf(Appended.class, result.reply());
+    assertEquals(1, appended.uid());
+    assertTrue(appended.uidValidity() > 0);
+    assertEquals(2, result.events().size());
+    assertInstanceOf(MailboxEvent.MailboxCreated.class, result.events().get(0));
+    assertEquals(List.of("\\Seen"), result.state().message(1).flags());
+    assertEquals(2, result.state().uidNext());
+  }
+
+  @Test
+  void retriedAppendWithTheSameRequestIdIsNotStoredTwice() {
+    append("r1");
+    var again = append("r1");
+    assertEquals(1, ((Appended) again.reply()).uid());
+    assertTrue(again.hasNoEvents());
+    assertEquals(1, again.state().size());
+  }
+
+  @Test
+  void storeThenExpungeRemovesOnlyDeletedMessages() {
+    append("r1");
+    append("r2");
+    var stored = kit.<MailboxProtocol.StoreReply>runCommand(replyTo -> new MailboxProtocol.StoreFlags(
+        RequestId.random(), List.of(2L, 99L), FlagChange.ADD, List.of("\\Deleted"), replyTo));
+    var fs = assertInstanceOf(MailboxProtocol.FlagsStored.class, stored.reply());
+    assertEquals(List.of(new UidFlags(2, List.of("\\Deleted", "\\Seen"), fs.highestModSeq())), fs.changed());
+    var expunged = kit.<MailboxProtocol.ExpungeReply>runCommand(replyTo ->
+        new MailboxProtocol.Expunge(RequestId.random(), null, replyTo));
+    assertEquals(List.of(2L), assertInstanceOf(MailboxProtocol.Expunged.class, expunged.reply()).uids());
+    assertEquals(1, expunged.state().size());
+    assertEquals(3, expunged.state().uidNext(), "UIDs are never reused");
+  }
+
+  @Test
+  void keepsUidsAndFlagsAfterRestart() {
+    Appended first = (Appended) append("r1").reply();
+    kit.<MailboxProtocol.StoreReply>runCommand(replyTo -> new MailboxProtocol.StoreFlags(
+        RequestId.random(), List.of(1L), FlagChange.REPLACE, List.of("\\Flagged"), replyTo));
+    kit.restart();
+    var opened = kit.<MailboxProtocol.Opened>runCommand(replyTo -> new MailboxProtocol.Open(null, replyTo));
+    assertEquals(first.uidValidity(), opened.reply().uidValidity());
+    assertEquals(2, opened.reply().uidNext());
+    assertEquals(List.of("\\Flagged"), opened.reply().messages().get(0).flags());
+  }
+
+  @Test
+  void subscribedListenerGetsEveryDurableChange() {
+    TestProbe<MailboxProtocol.Change> listener = TestProbe.create(TESTKIT.system());
+    kit.<MailboxProtocol.Opened>runCommand(replyTo -> new MailboxProtocol.Open(listener.getRef(), replyTo));
+    append("r1");
+    var added = listener.expectMessageClass(MailboxProtocol.MessagesAdded.class, Duration.ofSeconds(3));
+    assertEquals(1, added.messages().get(0).uid());
+  }
+}
