@@ -28,7 +28,7 @@ final class SettingsReader {
   }
 
   int port(String name) {
-    return (int) intIn(name, 1, 65535);
+    return (int) intIn(name, 0, 65535);
   }
 
   long intIn(String name, long min, long max) {

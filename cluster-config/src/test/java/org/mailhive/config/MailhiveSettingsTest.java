@@ -48,7 +48,7 @@ class MailhiveSettingsTest {
   @Test
   void portOutOfRangeNamesTheKey() {
     SettingsException e = assertThrows(SettingsException.class, () -> MailhiveSettings.load(with("mailhive.smtp.port = 70000")));
-    assertTrue(e.getMessage().startsWith("mailhive.smtp.port = 70000: must be between 1 and 65535"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("mailhive.smtp.port = 70000: must be between 0 and 65535"), e.getMessage());
   }
 
   @Test

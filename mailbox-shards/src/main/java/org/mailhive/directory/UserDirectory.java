@@ -54,6 +54,13 @@ public final class UserDirectory {
     return hashes.containsKey(c) ? Optional.of(c) : Optional.empty();
   }
 
+  /** True if some user has an address in this address's domain: mail there is ours to accept or refuse. */
+  public boolean isLocalDomain(String address) {
+    String c = canonical(address);
+    String domain = c.substring(c.lastIndexOf('@') + 1);
+    return hashes.keySet().stream().anyMatch(u -> u.endsWith("@" + domain));
+  }
+
   /**
    * The canonical user when the password is right. Takes the same time whether or not the user exists, so the
    * timing does not tell a client which users there are.

@@ -106,7 +106,7 @@ public final class MailboxEntity
     }
     long uid = state.uidNext();
     MessageMeta meta = new MessageMeta(uid, state.highestModSeq() + 1, Flags.normalise(cmd.flags()), cmd.size(),
-        cmd.internalDate(), cmd.blobId(), cmd.envelope(), cmd.bodyStructure());
+        cmd.internalDate(), cmd.blobId(), cmd.envelope(), cmd.bodyStructure(), cmd.body());
     events.add(new MessageAppended(cmd.requestId().value(), meta));
     long replyValidity = uidValidity;
     return Effect().persist(events)

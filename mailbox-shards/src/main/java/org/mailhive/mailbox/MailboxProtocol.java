@@ -24,7 +24,7 @@ public final class MailboxProtocol {
 
   /** Adds a message whose body is already durable in the blob store under {@code blobId}. */
   public record Append(RequestId requestId, String blobId, long size, List<String> flags, long internalDate,
-                       String envelope, String bodyStructure, ActorRef<AppendReply> replyTo) implements Command {}
+                       String envelope, String bodyStructure, String body, ActorRef<AppendReply> replyTo) implements Command {}
 
   public enum FlagChange { ADD, REMOVE, REPLACE }
 

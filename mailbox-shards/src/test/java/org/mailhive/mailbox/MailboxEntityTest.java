@@ -39,7 +39,7 @@ class MailboxEntityTest {
 
   private CommandResultWithReply<MailboxProtocol.Command, MailboxEvent, MailboxState, AppendReply> append(String requestId) {
     return kit.runCommand(replyTo -> new MailboxProtocol.Append(new RequestId(requestId), BLOB, 42, List.of("\\seen"),
-        1_700_000_000_000L, "(NIL)", "(\"text\" \"plain\")", replyTo));
+        1_700_000_000_000L, "(NIL)", "(\"text\" \"plain\")", "(\"text\" \"plain\")", replyTo));
   }
 
   @Test

@@ -1,0 +1,74 @@
+package org.mailhive.delivery;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.util.ByteString;
+import org.mailhive.blob.BlobId;
+import org.mailhive.blob.BlobStore;
+import org.mailhive.mailbox.MailboxProtocol;
+import org.mailhive.mailbox.RequestId;
+import org.mailhive.shard.MailboxAddress;
+import org.mailhive.shard.MailboxSharding;
+
+/**
+ * Puts a message into mailboxes: first the body into the blob store (durable), then one Append per mailbox to
+ * its entity (durable in the journal). The returned stage completes only when every copy is durable, which is
+ * when SMTP may say 250 and IMAP may say APPEND OK. A failure of any copy fails the whole stage, and the client
+ * retries; each Append carries its own request id so that a retry by the session never doubles a message.
+ */
+public final class Delivery {
+  private final ActorSystem<?> system;
+  private final BlobStore blobs;
+  private final MailboxSharding mailboxes;
+  private final Duration timeout;
+  private final Executor io;
+
+  public Delivery(ActorSystem<?> system, BlobStore blobs, MailboxSharding mailboxes, Duration timeout) {
+    this.system = system;
+    this.blobs = blobs;
+    this.mailboxes = mailboxes;
+    this.timeout = timeout;
+    this.io = ioExecutor(system);
+  }
+
+  public static Executor ioExecutor(ActorSystem<?> system) {
+    return system.dispatchers().lookup(DispatcherSelector.fromConfig("mailhive.storage.blob-dispatcher"));
+  }
+
+  /** The executor for blocking or CPU-heavy work (disk, MIME parsing) that must not run on an actor's thread. */
+  public Executor io() {
+    return io;
+  }
+
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  /** What the mailbox keeps about a message besides its body. */
+  public record Metadata(List<String> flags, long internalDate, String envelope, String bodyStructure, String body) {}
+
+  /** Appends the message to each mailbox; completes with the replies in the order of {@code targets}. */
+  public CompletionStage<List<MailboxProtocol.AppendReply>> append(ByteString message, Metadata meta,
+                                                                   List<MailboxAddress> targets) {
+    return blobs.put(message).thenCompose(blobId -> appendAll(blobId, message.size(), meta, targets));
+  }
+
+  private CompletionStage<List<MailboxProtocol.AppendReply>> appendAll(BlobId blobId, long size, Metadata meta,
+                                                                       List<MailboxAddress> targets) {
+    List<CompletableFuture<MailboxProtocol.AppendReply>> replies = new ArrayList<>();
+    for (MailboxAddress target : targets) {
+      RequestId requestId = RequestId.random();
+      replies.add(mailboxes.mailbox(target).<MailboxProtocol.AppendReply>ask(
+          replyTo -> new MailboxProtocol.Append(requestId, blobId.hex(), size, meta.flags(), meta.internalDate(),
+              meta.envelope(), meta.bodyStructure(), meta.body(), replyTo), timeout).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+        .thenApply(v -> replies.stream().map(CompletableFuture::join).toList());
+  }
+}

@@ -1,0 +1,53 @@
+package org.mailhive.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.mailhive.config.SettingsException;
+
+/**
+ * {@code java -jar mailhive-node.jar [--config FILE]}: starts one node in the foreground. With no arguments it is
+ * the embedded default: a one-node cluster with both roles, data under ./data. Settings come from reference.conf,
+ * the optional HOCON file, and {@code -Dmailhive.…} properties, which win. Stop it with Ctrl-C or SIGTERM.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    Config config;
+    try {
+      config = load(args);
+      Node node = Node.start(config);
+      node.system().getWhenTerminated().toCompletableFuture().join();
+    } catch (SettingsException | ConfigException | IllegalArgumentException e) {
+      System.err.println("mailhive: configuration error: " + e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      System.err.println("mailhive: failed to start: " + e);
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  static Config load(String[] args) {
+    Config overrides = ConfigFactory.empty();
+    for (int i = 0; i < args.length; i++) {
+      if ((args[i].equals("--config") || args[i].equals("-c")) && i + 1 < args.length) {
+        Path file = Path.of(args[++i]);
+        if (!Files.isReadable(file)) {
+          throw new IllegalArgumentException("cannot read config file " + file);
+        }
+        overrides = ConfigFactory.parseFile(file.toFile()).withFallback(overrides);
+      } else if (args[i].equals("--help") || args[i].equals("-h")) {
+        System.out.println("usage: mailhive [--config FILE]   (any setting may also be given as -Dmailhive.KEY=VALUE)");
+        System.exit(0);
+      } else {
+        throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
+      }
+    }
+    ConfigFactory.invalidateCaches();
+    return ConfigFactory.systemProperties().withFallback(overrides).withFallback(ConfigFactory.load()).resolve();
+  }
+}

@@ -1,0 +1,139 @@
+package org.mailhive.node;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.mailhive.blob.BlobStore;
+import org.mailhive.config.MailhiveSettings;
+import org.mailhive.config.tls.TlsMaterial;
+import org.mailhive.delivery.Delivery;
+import org.mailhive.directory.UserDirectory;
+import org.mailhive.imap.session.ImapSession;
+import org.mailhive.net.ListenerSpec;
+import org.mailhive.net.TcpListener;
+import org.mailhive.shard.MailboxSharding;
+import org.mailhive.smtp.session.SmtpSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Mailhive node: the actor system, cluster membership, mailbox sharding, and the protocol
+ * listeners of the edge role. {@link Main} starts one from the command line; tests start them in-process.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ActorSystem<Void> system;
+  private final MailhiveSettings settings;
+  private final TlsMaterial tls;
+  private final Map<String, InetSocketAddress> ports;
+
+  private Node(ActorSystem<Void> system, MailhiveSettings settings, TlsMaterial tls, Map<String, InetSocketAddress> ports) {
+    this.system = system;
+    this.settings = settings;
+    this.tls = tls;
+    this.ports = ports;
+  }
+
+  /** Starts a node from a full configuration (reference.conf, application.conf and overrides, resolved). */
+  public static Node start(Config config) throws Exception {
+    MailhiveSettings settings = MailhiveSettings.load(config);
+    Files.createDirectories(settings.node().dataDir());
+    TlsMaterial tls = TlsMaterial.loadOrCreate(settings.node().dataDir().resolve("tls"), settings.node().hostname());
+    UserDirectory directory = UserDirectory.open(settings.node().dataDir().resolve("users"));
+    DemoAccount.ensure(settings, directory);
+
+    // Filled in by the guardian as each listener binds; known up front so that start() can wait for all.
+    Map<String, CompletableFuture<InetSocketAddress>> bound = new LinkedHashMap<>();
+    if (settings.node().hasRole("edge")) {
+      for (String proto : List.of("smtp", "imap", "imaps")) {
+        bound.put(proto, new CompletableFuture<>());
+      }
+    }
+    Behavior<Void> guardian = Behaviors.setup(ctx -> {
+      ActorSystem<Void> sys = ctx.getSystem();
+      if (settings.cluster().seedNodes().isEmpty()) {
+        Cluster cluster = Cluster.get(sys);
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      MailboxSharding mailboxes = MailboxSharding.init(sys, settings.cluster().shardCount());
+      if (settings.node().hasRole("edge")) {
+        BlobStore blobs = new BlobStore(settings.node().dataDir().resolve("blobs"), Delivery.ioExecutor(sys));
+        Delivery delivery = new Delivery(sys, blobs, mailboxes, settings.storage().askTimeout());
+        String host = settings.node().bindAddress();
+        Duration ask = settings.storage().askTimeout();
+        for (ListenerSpec spec : List.of(
+            new ListenerSpec("smtp", host, settings.smtp().port(), false, tls.serverContext(),
+                settings.smtp().idleTimeout(),
+                conn -> new SmtpSession(conn, settings.smtp(), settings.node().hostname(), directory, delivery)),
+            new ListenerSpec("imap", host, settings.imap().port(), false, tls.serverContext(),
+                settings.imap().idleTimeout(),
+                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, delivery, ask)),
+            new ListenerSpec("imaps", host, settings.imap().tlsPort(), true, tls.serverContext(),
+                settings.imap().idleTimeout(),
+                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, delivery, ask)))) {
+          ctx.spawn(TcpListener.create(spec, bound.get(spec.protocol())), "listener-" + spec.protocol());
+        }
+      }
+      return Behaviors.empty();
+    });
+    ActorSystem<Void> system = ActorSystem.create(guardian, PekkoConfig.SYSTEM_NAME, PekkoConfig.derive(settings, config));
+    Map<String, InetSocketAddress> ports = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, CompletableFuture<InetSocketAddress>> e : bound.entrySet()) {
+        ports.put(e.getKey(), e.getValue().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+      }
+    } catch (Exception e) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      throw e;
+    }
+    Node node = new Node(system, settings, tls, ports);
+    List<String> listening = new ArrayList<>();
+    ports.forEach((proto, addr) -> listening.add(proto + "=" + addr.getPort()));
+    LOG.info("mailhive_ready node={} data={} {} login=\"{} with the password in {}\"", settings.node().bindAddress(),
+        settings.node().dataDir().toAbsolutePath(), String.join(" ", listening), settings.demo().address(),
+        settings.node().dataDir().resolve("demo-password"));
+    return node;
+  }
+
+  public InetSocketAddress port(String protocol) {
+    InetSocketAddress a = ports.get(protocol);
+    if (a == null) {
+      throw new IllegalArgumentException("no listener for " + protocol);
+    }
+    return a;
+  }
+
+  public MailhiveSettings settings() {
+    return settings;
+  }
+
+  public TlsMaterial tls() {
+    return tls;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  @Override
+  public void close() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,27 @@
+package org.mailhive.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.mailhive.config.MailhiveSettings;
+
+/** Derives the Pekko settings that follow from Mailhive's own: addresses, ports, seeds, roles, storage paths. */
+final class PekkoConfig {
+  private PekkoConfig() {}
+
+  static final String SYSTEM_NAME = "mailhive";
+
+  static Config derive(MailhiveSettings s, Config base) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("pekko.remote.artery.canonical.hostname", s.node().bindAddress());
+    m.put("pekko.remote.artery.canonical.port", s.cluster().port());
+    m.put("pekko.cluster.roles", List.copyOf(s.node().roles()));
+    m.put("pekko.cluster.seed-nodes", s.cluster().seedNodes().stream()
+        .map(hp -> "pekko://" + SYSTEM_NAME + "@" + hp).toList());
+    m.put("pekko.persistence.journal.leveldb.dir", s.node().dataDir().resolve("journal").toString());
+    m.put("pekko.persistence.snapshot-store.local.dir", s.node().dataDir().resolve("snapshots").toString());
+    return ConfigFactory.parseMap(m).withFallback(base);
+  }
+}

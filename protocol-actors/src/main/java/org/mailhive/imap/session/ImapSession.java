@@ -1,0 +1,839 @@
+package org.mailhive.imap.session;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
+import org.mailhive.blob.BlobId;
+import org.mailhive.config.MailhiveSettings.ImapSettings;
+import org.mailhive.delivery.Delivery;
+import org.mailhive.directory.UserDirectory;
+import org.mailhive.imap.command.FetchCommand;
+import org.mailhive.imap.command.FetchRenderer;
+import org.mailhive.imap.command.StoreCommand;
+import org.mailhive.imap.parse.ImapArgs;
+import org.mailhive.imap.parse.ImapFrameDecoder;
+import org.mailhive.imap.parse.ImapLimits;
+import org.mailhive.imap.parse.ImapParseException;
+import org.mailhive.imap.parse.SequenceSet;
+import org.mailhive.imap.response.ImapResponse;
+import org.mailhive.imap.response.Rejections;
+import org.mailhive.mailbox.Flags;
+import org.mailhive.mailbox.MailboxProtocol;
+import org.mailhive.mailbox.MessageMeta;
+import org.mailhive.mailbox.RequestId;
+import org.mailhive.mailbox.UidFlags;
+import org.mailhive.mime.MessageSummary;
+import org.mailhive.net.Connection;
+import org.mailhive.net.ConnectionActor;
+import org.mailhive.net.LogText;
+import org.mailhive.net.ProtocolSession;
+import org.mailhive.shard.MailboxAddress;
+import org.mailhive.shard.MailboxSharding;
+
+/**
+ * One IMAP4rev1 session (RFC 3501). Decoded commands wait in a queue and run one at a time: a command that
+ * needs storage asks the mailbox entity and the session resumes when the answer arrives, so the tagged OK of a
+ * write is sent only after the journal has it. Untagged updates pushed by the mailbox are held in the
+ * {@link MailboxView} and reported when RFC 3501 allows.
+ */
+public final class ImapSession implements ProtocolSession {
+  enum State { NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT }
+
+  private static final Set<State> ANY = Set.of(State.NOT_AUTHENTICATED, State.AUTHENTICATED, State.SELECTED);
+  private static final Set<State> NOT_AUTH = Set.of(State.NOT_AUTHENTICATED);
+  private static final Set<State> AUTH = Set.of(State.AUTHENTICATED, State.SELECTED);
+  private static final Set<State> SELECTED = Set.of(State.SELECTED);
+  private static final String INBOX = "INBOX";
+  private static final String DELIMITER = "/";
+  private static final String SYSTEM_FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+
+  @FunctionalInterface
+  private interface Handler {
+    void run(String tag, ImapArgs args) throws ImapParseException;
+  }
+
+  /** One row of the command table: where the command is valid and what runs it. */
+  private record Row(Set<State> states, boolean allowsExpungeReports, Handler handler) {}
+
+  private record Authenticated(String tag, Optional<String> user, String login, String mech) implements ConnectionActor.Command {}
+
+  private record MailboxOpened(String tag, MailboxAddress address, boolean readOnly, String purpose, List<String> items,
+                               MailboxProtocol.Opened opened, Throwable failure) implements ConnectionActor.Command {}
+
+  private record BodiesLoaded(String tag, FetchCommand cmd, List<Integer> seqs, Map<String, ByteString> bodies,
+                              Throwable failure) implements ConnectionActor.Command {}
+
+  private record SeenStored(String tag, FetchCommand cmd, List<Integer> seqs, Map<String, ByteString> bodies,
+                            MailboxProtocol.StoreReply reply, Throwable failure) implements ConnectionActor.Command {}
+
+  private record FlagsStored(String tag, StoreCommand cmd, MailboxProtocol.StoreReply reply, Throwable failure)
+      implements ConnectionActor.Command {}
+
+  private record ExpungeDone(String tag, String command, boolean deselect, MailboxProtocol.ExpungeReply reply,
+                             Throwable failure) implements ConnectionActor.Command {}
+
+  private record AppendDone(String tag, List<MailboxProtocol.AppendReply> replies, Throwable failure)
+      implements ConnectionActor.Command {}
+
+  private record ChangePushed(MailboxProtocol.Change change) implements ConnectionActor.Command {}
+
+  private final Connection conn;
+  private final ImapSettings settings;
+  private final UserDirectory directory;
+  private final MailboxSharding mailboxes;
+  private final Delivery delivery;
+  private final Duration askTimeout;
+  private final ImapLimits limits;
+  private final Map<String, Row> commands = new HashMap<>();
+  private final ArrayDeque<ImapFrameDecoder.Event> queue = new ArrayDeque<>();
+  private ImapFrameDecoder decoder;
+  private ActorRef<MailboxProtocol.Change> listener;
+  private State state = State.NOT_AUTHENTICATED;
+  private boolean busy;
+  private String user;
+  private MailboxView view;
+  private String saslTag;
+  private int authFailures;
+
+  public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
+                     Delivery delivery, Duration askTimeout) {
+    this.conn = conn;
+    this.settings = settings;
+    this.directory = directory;
+    this.mailboxes = mailboxes;
+    this.delivery = delivery;
+    this.askTimeout = askTimeout;
+    this.limits = new ImapLimits(settings.maxLineLength(), settings.maxLiteralSize(), settings.maxNestingDepth());
+    this.decoder = new ImapFrameDecoder(limits);
+    row("CAPABILITY", ANY, true, this::capability);
+    row("NOOP", ANY, true, this::noop);
+    row("CHECK", SELECTED, true, this::noop);
+    row("LOGOUT", ANY, true, this::logout);
+    row("STARTTLS", NOT_AUTH, true, this::startTls);
+    row("LOGIN", NOT_AUTH, true, this::login);
+    row("AUTHENTICATE", NOT_AUTH, true, this::authenticate);
+    row("LIST", AUTH, true, (tag, args) -> list(tag, args, "LIST"));
+    row("LSUB", AUTH, true, (tag, args) -> list(tag, args, "LSUB"));
+    row("SELECT", AUTH, true, (tag, args) -> select(tag, args, false));
+    row("EXAMINE", AUTH, true, (tag, args) -> select(tag, args, true));
+    row("STATUS", AUTH, true, this::status);
+    row("APPEND", AUTH, true, this::append);
+    row("FETCH", SELECTED, false, (tag, args) -> fetch(tag, FetchCommand.parse(args, false)));
+    row("UID FETCH", SELECTED, true, (tag, args) -> fetch(tag, FetchCommand.parse(args, true)));
+    row("STORE", SELECTED, false, (tag, args) -> store(tag, StoreCommand.parse(args, false)));
+    row("UID STORE", SELECTED, true, (tag, args) -> store(tag, StoreCommand.parse(args, true)));
+    row("EXPUNGE", SELECTED, true, this::expunge);
+    row("UID EXPUNGE", SELECTED, true, this::uidExpunge);
+    row("CLOSE", SELECTED, true, this::close);
+    row("UNSELECT", SELECTED, true, this::unselect);
+  }
+
+  private void row(String name, Set<State> states, boolean allowsExpungeReports, Handler handler) {
+    commands.put(name, new Row(states, allowsExpungeReports, handler));
+  }
+
+  // ---- ProtocolSession ----
+
+  @Override
+  public void onStart() {
+    listener = conn.context().messageAdapter(MailboxProtocol.Change.class, ChangePushed::new);
+    untagged(String.format(ImapResponse.GREETING, capabilities()));
+  }
+
+  @Override
+  public void onInput(ByteString bytes) {
+    queue.addAll(decoder.feed(bytes));
+    drain();
+  }
+
+  @Override
+  public boolean wantsInput() {
+    return !busy && queue.isEmpty() && state != State.LOGOUT;
+  }
+
+  @Override
+  public void onMessage(ConnectionActor.Command message) {
+    if (message instanceof ChangePushed p) {
+      if (view != null) {
+        view.onChange(p.change());
+      }
+      return;
+    }
+    busy = false;
+    if (message instanceof Authenticated m) {
+      onAuthenticated(m);
+    } else if (message instanceof MailboxOpened m) {
+      onMailboxOpened(m);
+    } else if (message instanceof BodiesLoaded m) {
+      onBodiesLoaded(m);
+    } else if (message instanceof SeenStored m) {
+      onSeenStored(m);
+    } else if (message instanceof FlagsStored m) {
+      onFlagsStored(m);
+    } else if (message instanceof ExpungeDone m) {
+      onExpungeDone(m);
+    } else if (message instanceof AppendDone m) {
+      onAppendDone(m);
+    }
+    drain();
+  }
+
+  @Override
+  public void onIdleTimeout() {
+    untagged(ImapResponse.BYE_AUTOLOGOUT);
+    state = State.LOGOUT;
+    conn.close("idle_timeout");
+  }
+
+  @Override
+  public void onClosed() {
+    leaveMailbox();
+  }
+
+  // ---- command loop ----
+
+  private void drain() {
+    while (!busy && state != State.LOGOUT && !queue.isEmpty()) {
+      ImapFrameDecoder.Event event = queue.poll();
+      if (event instanceof ImapFrameDecoder.Frame f) {
+        frame(f.raw());
+      } else if (event instanceof ImapFrameDecoder.ContinuationNeeded) {
+        conn.send(ImapResponse.line(ImapResponse.CONTINUE));
+      } else if (event instanceof ImapFrameDecoder.LineTooLong t) {
+        limitHit("imap.max-line-length");
+        conn.send(ImapResponse.tagged(t.tag(), "BAD", ImapResponse.LINE_TOO_LONG));
+      } else if (event instanceof ImapFrameDecoder.LiteralTooBig t) {
+        limitHit("imap.max-literal-size");
+        // A refused synchronising literal is never sent, so NO; a non-synchronising one was skipped: BAD.
+        conn.send(ImapResponse.tagged(t.tag(), t.synchronizing() ? "NO" : "BAD", ImapResponse.LITERAL_TOO_BIG));
+      }
+    }
+  }
+
+  private void frame(ByteString raw) {
+    if (saslTag != null) {
+      String tag = saslTag;
+      saslTag = null;
+      saslResponse(tag, raw.utf8String().trim());
+      return;
+    }
+    ImapArgs args = new ImapArgs(raw, limits);
+    String tag = "*";
+    try {
+      tag = args.tag();
+      args.sp();
+      String name = args.atom().toUpperCase(Locale.ROOT);
+      if (name.equals("UID")) {
+        args.sp();
+        name = "UID " + args.atom().toUpperCase(Locale.ROOT);
+      }
+      Row row = commands.get(name);
+      if (row == null) {
+        bad(tag, ImapResponse.UNKNOWN_COMMAND);
+        return;
+      }
+      if (!row.states().contains(state)) {
+        bad(tag, ImapResponse.WRONG_STATE);
+        return;
+      }
+      row.handler().run(tag, args);
+    } catch (ImapParseException e) {
+      bad(tag, "[PARSE] " + LogText.clean(e.getMessage()));
+    } catch (RuntimeException e) {
+      conn.context().getLog().error("imap_command_failed sid={}", conn.sid(), e);
+      conn.send(ImapResponse.tagged(tag, "NO", ImapResponse.SERVERBUG));
+    }
+  }
+
+  // ---- any state ----
+
+  private String capabilities() {
+    StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT APPENDLIMIT=")
+        .append(settings.maxLiteralSize());
+    if (state == State.NOT_AUTHENTICATED) {
+      if (!conn.tlsActive()) {
+        caps.append(" STARTTLS");
+      }
+      caps.append(plaintextAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED");
+    }
+    return caps.toString();
+  }
+
+  private void capability(String tag, ImapArgs args) throws ImapParseException {
+    args.end();
+    untagged("CAPABILITY " + capabilities());
+    ok(tag, "CAPABILITY completed");
+  }
+
+  private void noop(String tag, ImapArgs args) throws ImapParseException {
+    args.end();
+    if (view != null) {
+      mailboxes.mailbox(view.address).tell(new MailboxProtocol.Subscribe(listener));
+    }
+    reportAll();
+    ok(tag, "NOOP completed");
+  }
+
+  private void logout(String tag, ImapArgs args) throws ImapParseException {
+    args.end();
+    untagged(ImapResponse.BYE_LOGOUT);
+    ok(tag, "LOGOUT completed");
+    state = State.LOGOUT;
+    leaveMailbox();
+    conn.close("logout");
+  }
+
+  // ---- not authenticated ----
+
+  private void startTls(String tag, ImapArgs args) throws ImapParseException {
+    args.end();
+    if (conn.tlsActive()) {
+      bad(tag, ImapResponse.TLS_ACTIVE);
+      return;
+    }
+    ok(tag, ImapResponse.BEGIN_TLS);
+    // RFC 3501 §6.2.1 / CVE-2011-0411: commands pipelined after STARTTLS arrived in plaintext; drop them.
+    queue.clear();
+    decoder = new ImapFrameDecoder(limits);
+    conn.startTls();
+  }
+
+  /** Dovecot's rule: plaintext passwords only over TLS or from the same host. */
+  private boolean plaintextAllowed() {
+    return conn.tlsActive() || conn.remote().getAddress().isLoopbackAddress();
+  }
+
+  private void login(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    String login = args.astring();
+    args.sp();
+    String password = args.astring();
+    args.end();
+    if (!plaintextAllowed()) {
+      no(tag, ImapResponse.PRIVACY_REQUIRED);
+      return;
+    }
+    verify(tag, login, password, "LOGIN");
+  }
+
+  private void authenticate(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    String mech = args.atom().toUpperCase(Locale.ROOT);
+    String initial = null;
+    if (args.tryConsumeSpace()) {
+      initial = args.atom();
+    }
+    args.end();
+    if (!mech.equals("PLAIN")) {
+      no(tag, "[CANNOT] Unsupported authentication mechanism");
+      return;
+    }
+    if (!plaintextAllowed()) {
+      no(tag, ImapResponse.PRIVACY_REQUIRED);
+      return;
+    }
+    if (initial == null) {
+      saslTag = tag;
+      conn.send(ImapResponse.line("+ "));
+      return;
+    }
+    saslResponse(tag, initial);
+  }
+
+  // RFC 4616: authzid NUL authcid NUL passwd; "*" cancels (RFC 3501 §6.2.2), "=" is an empty response (RFC 4959).
+  private void saslResponse(String tag, String response) {
+    if (response.equals("*")) {
+      bad(tag, ImapResponse.AUTH_CANCELLED);
+      return;
+    }
+    byte[] decoded;
+    try {
+      decoded = response.equals("=") ? new byte[0] : Base64.getDecoder().decode(response);
+    } catch (IllegalArgumentException e) {
+      bad(tag, "[PARSE] Invalid base64");
+      return;
+    }
+    String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
+    if (parts.length != 3 || (!parts[0].isEmpty() && !parts[0].equalsIgnoreCase(parts[1]))) {
+      authFailed(tag, parts.length == 3 ? parts[1] : "", "PLAIN");
+      return;
+    }
+    verify(tag, parts[1], parts[2], "PLAIN");
+  }
+
+  // Password hashing is deliberately slow; it runs off the actor's thread and the session waits for it.
+  private void verify(String tag, String login, String password, String mech) {
+    busy = true;
+    CompletionStage<Optional<String>> check =
+        CompletableFuture.supplyAsync(() -> directory.authenticate(login, password), delivery.io());
+    conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(tag, u == null ? Optional.empty() : u, login, mech));
+  }
+
+  private void onAuthenticated(Authenticated m) {
+    if (m.user().isEmpty()) {
+      authFailed(m.tag(), m.login(), m.mech());
+      return;
+    }
+    user = m.user().get();
+    state = State.AUTHENTICATED;
+    conn.context().getLog().info("auth_ok proto=imap user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
+        m.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
+    ok(m.tag(), "[CAPABILITY " + capabilities() + "] Logged in");
+  }
+
+  private void authFailed(String tag, String login, String mech) {
+    authFailures++;
+    conn.context().getLog().info("auth_failed proto=imap user={} mech={} rip={} lport={} tls={} attempts={} sid={}",
+        LogText.clean(login), mech, conn.remote().getAddress().getHostAddress(), conn.local().getPort(),
+        conn.tlsActive(), authFailures, conn.sid());
+    no(tag, ImapResponse.AUTH_FAILED);
+    if (authFailures >= settings.maxAuthFailures()) {
+      untagged(ImapResponse.BYE_AUTH_FAILURES);
+      state = State.LOGOUT;
+      conn.close("auth_failures");
+    }
+  }
+
+  // ---- authenticated ----
+
+  private void list(String tag, ImapArgs args, String command) throws ImapParseException {
+    args.sp();
+    String reference = args.astring();
+    args.sp();
+    String pattern = args.peek('"') || args.peek('{') ? args.astring() : listMailbox(args);
+    args.end();
+    if (pattern.isEmpty() && command.equals("LIST")) {
+      untagged("LIST (\\Noselect) \"" + DELIMITER + "\" \"\""); // RFC 3501 §6.3.8: the hierarchy delimiter
+    } else if (ListPattern.matches(reference + pattern, INBOX)) {
+      untagged(command + " (\\HasNoChildren) \"" + DELIMITER + "\" " + INBOX);
+    }
+    reportSafe();
+    ok(tag, command + " completed");
+  }
+
+  // list-mailbox = 1*list-char: atom chars plus the wildcards % and *, which atom() does not accept.
+  private static String listMailbox(ImapArgs args) throws ImapParseException {
+    StringBuilder b = new StringBuilder();
+    while (true) {
+      if (args.tryConsume('*')) {
+        b.append('*');
+      } else if (args.tryConsume('%')) {
+        b.append('%');
+      } else if (!args.atEnd() && !args.peek(' ') && !args.peek('(') && !args.peek(')')) {
+        b.append(args.atom());
+      } else {
+        break;
+      }
+    }
+    if (b.length() == 0) {
+      throw new ImapParseException("expected a mailbox pattern");
+    }
+    return b.toString();
+  }
+
+  private MailboxAddress existing(String name) {
+    return name.equals(INBOX) ? new MailboxAddress(user, INBOX) : null;
+  }
+
+  private void select(String tag, ImapArgs args, boolean readOnly) throws ImapParseException {
+    args.sp();
+    String name = args.mailbox();
+    args.end();
+    leaveMailbox();
+    state = State.AUTHENTICATED;
+    MailboxAddress address = existing(name);
+    if (address == null) {
+      no(tag, ImapResponse.NONEXISTENT);
+      return;
+    }
+    openMailbox(tag, address, readOnly, readOnly ? "EXAMINE" : "SELECT", List.of(), listener);
+  }
+
+  private void status(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    String name = args.mailbox();
+    args.sp();
+    args.openParen();
+    List<String> items = new ArrayList<>();
+    while (!args.tryCloseParen()) {
+      if (!items.isEmpty()) {
+        args.sp();
+      }
+      String item = args.atom().toUpperCase(Locale.ROOT);
+      if (!Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN").contains(item)) {
+        throw new ImapParseException("unknown STATUS item " + item);
+      }
+      items.add(item);
+    }
+    args.end();
+    MailboxAddress address = existing(name);
+    if (address == null) {
+      no(tag, ImapResponse.NONEXISTENT);
+      return;
+    }
+    openMailbox(tag, address, true, "STATUS", items, null);
+  }
+
+  private void openMailbox(String tag, MailboxAddress address, boolean readOnly, String purpose, List<String> items,
+                           ActorRef<MailboxProtocol.Change> subscriber) {
+    busy = true;
+    conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(address), askTimeout,
+        replyTo -> new MailboxProtocol.Open(subscriber, replyTo),
+        (opened, ex) -> new MailboxOpened(tag, address, readOnly, purpose, items, opened, ex));
+  }
+
+  private void onMailboxOpened(MailboxOpened m) {
+    if (m.failure() != null) {
+      storageFailed(m.tag(), m.failure());
+      return;
+    }
+    MailboxProtocol.Opened o = m.opened();
+    if (m.purpose().equals("STATUS")) {
+      List<String> out = new ArrayList<>();
+      for (String item : m.items()) {
+        long value = switch (item) {
+          case "MESSAGES" -> o.messages().size();
+          case "RECENT" -> 0;
+          case "UIDNEXT" -> o.uidNext();
+          case "UIDVALIDITY" -> o.uidValidity();
+          default -> o.messages().stream().filter(x -> !x.hasFlag("\\Seen")).count();
+        };
+        out.add(item + " " + value);
+      }
+      untagged("STATUS " + ImapResponse.astring(m.address().mailbox()) + " (" + String.join(" ", out) + ")");
+      reportSafe();
+      ok(m.tag(), "STATUS completed");
+      return;
+    }
+    view = new MailboxView(m.address(), m.readOnly(), o);
+    state = State.SELECTED;
+    untagged("FLAGS " + SYSTEM_FLAGS);
+    untagged("OK [PERMANENTFLAGS " + (m.readOnly() ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)")
+        + "] Flags permitted");
+    untagged(view.exists() + " EXISTS");
+    untagged("0 RECENT");
+    List<MessageMeta> all = view.all();
+    for (int i = 0; i < all.size(); i++) {
+      if (!all.get(i).hasFlag("\\Seen")) {
+        untagged("OK [UNSEEN " + (i + 1) + "] First unseen");
+        break;
+      }
+    }
+    untagged("OK [UIDVALIDITY " + o.uidValidity() + "] UIDs valid");
+    untagged("OK [UIDNEXT " + o.uidNext() + "] Predicted next UID");
+    ok(m.tag(), (m.readOnly() ? "[READ-ONLY] " : "[READ-WRITE] ") + m.purpose() + " completed");
+  }
+
+  private static final DateTimeFormatter APPEND_DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z", Locale.ROOT);
+
+  private void append(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    String name = args.mailbox();
+    args.sp();
+    List<String> flags = new ArrayList<>();
+    if (args.peek('(')) {
+      args.openParen();
+      while (!args.tryCloseParen()) {
+        if (!flags.isEmpty()) {
+          args.sp();
+        }
+        flags.add(args.flag());
+      }
+      args.sp();
+    }
+    long internalDate = System.currentTimeMillis();
+    if (args.peek('"')) {
+      String date = args.astring().trim();
+      try {
+        internalDate = ZonedDateTime.parse(date, APPEND_DATE).toInstant().toEpochMilli();
+      } catch (DateTimeParseException e) {
+        throw new ImapParseException("bad date-time " + date);
+      }
+      args.sp();
+    }
+    ByteString message = args.literalOrQuoted();
+    args.end();
+    MailboxAddress address = existing(name);
+    if (address == null) {
+      no(tag, ImapResponse.TRYCREATE);
+      return;
+    }
+    busy = true;
+    long date = internalDate;
+    var done = CompletableFuture.supplyAsync(() -> MessageSummary.of(message.toArrayUnsafe()), delivery.io())
+        .thenCompose(s -> delivery.append(message,
+            new Delivery.Metadata(Flags.normalise(flags), date, s.envelope(), s.bodyStructure(), s.body()),
+            List.of(address)));
+    conn.context().pipeToSelf(done, (replies, ex) -> new AppendDone(tag, replies, ex));
+  }
+
+  private void onAppendDone(AppendDone m) {
+    if (m.failure() != null) {
+      storageFailed(m.tag(), m.failure());
+      return;
+    }
+    MailboxProtocol.AppendReply r = m.replies().get(0);
+    if (r instanceof MailboxProtocol.Appended a) {
+      reportSafe();
+      ok(m.tag(), "[APPENDUID " + a.uidValidity() + " " + a.uid() + "] APPEND completed");
+    } else {
+      rejected(m.tag(), (MailboxProtocol.Rejected) r);
+    }
+  }
+
+  // ---- selected ----
+
+  private List<Integer> resolve(String tag, SequenceSet set, boolean byUid) {
+    List<Integer> seqs = byUid ? view.resolveUids(set) : view.resolveSeqs(set);
+    if (seqs == null) {
+      bad(tag, ImapResponse.BAD_SEQUENCE);
+    }
+    return seqs;
+  }
+
+  private void fetch(String tag, FetchCommand cmd) {
+    List<Integer> seqs = resolve(tag, cmd.set(), cmd.byUid());
+    if (seqs == null) {
+      return;
+    }
+    if (!cmd.needsBody()) {
+      renderFetch(tag, cmd, seqs, Map.of());
+      return;
+    }
+    busy = true;
+    Map<String, CompletableFuture<ByteString>> loads = new HashMap<>();
+    for (int seq : seqs) {
+      String blob = view.bySeq(seq).blobId();
+      loads.computeIfAbsent(blob, b -> delivery.blobs().get(new BlobId(b)).toCompletableFuture());
+    }
+    var all = CompletableFuture.allOf(loads.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+      Map<String, ByteString> bodies = new HashMap<>();
+      loads.forEach((k, f) -> bodies.put(k, f.join()));
+      return bodies;
+    });
+    conn.context().pipeToSelf(all, (bodies, ex) -> new BodiesLoaded(tag, cmd, seqs, bodies, ex));
+  }
+
+  private void onBodiesLoaded(BodiesLoaded m) {
+    if (m.failure() != null) {
+      storageFailed(m.tag(), m.failure());
+      return;
+    }
+    // RFC 3501 §6.4.5: BODY[...] (not PEEK) sets \Seen; that is a write, so it must be durable before we answer.
+    List<Long> unseen = new ArrayList<>();
+    if (m.cmd().setsSeen() && !view.readOnly) {
+      for (int seq : m.seqs()) {
+        if (!view.bySeq(seq).hasFlag("\\Seen")) {
+          unseen.add(view.bySeq(seq).uid());
+        }
+      }
+    }
+    if (unseen.isEmpty()) {
+      renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies());
+      return;
+    }
+    busy = true;
+    conn.context().ask(MailboxProtocol.StoreReply.class, mailboxes.mailbox(view.address), askTimeout,
+        replyTo -> new MailboxProtocol.StoreFlags(RequestId.random(), unseen, MailboxProtocol.FlagChange.ADD,
+            List.of("\\Seen"), replyTo),
+        (r, ex) -> new SeenStored(m.tag(), m.cmd(), m.seqs(), m.bodies(), r, ex));
+  }
+
+  private void onSeenStored(SeenStored m) {
+    if (m.failure() != null) {
+      storageFailed(m.tag(), m.failure());
+      return;
+    }
+    if (m.reply() instanceof MailboxProtocol.FlagsStored fs) {
+      for (UidFlags u : fs.changed()) {
+        view.applyOwnFlags(u);
+      }
+    }
+    renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies());
+  }
+
+  private void renderFetch(String tag, FetchCommand cmd, List<Integer> seqs, Map<String, ByteString> bodies) {
+    boolean flagsChanged = cmd.setsSeen() && !view.readOnly;
+    ByteStringBuilder out = new ByteStringBuilder();
+    for (int seq : seqs) {
+      MessageMeta meta = view.bySeq(seq);
+      out.append(FetchRenderer.render(seq, meta, cmd, bodies.get(meta.blobId()), flagsChanged));
+    }
+    conn.send(out.result());
+    finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "FETCH completed");
+  }
+
+  private void store(String tag, StoreCommand cmd) {
+    List<Integer> seqs = resolve(tag, cmd.set(), cmd.byUid());
+    if (seqs == null) {
+      return;
+    }
+    if (view.readOnly) {
+      no(tag, ImapResponse.READ_ONLY);
+      return;
+    }
+    List<Long> uids = seqs.stream().map(s -> view.bySeq(s).uid()).toList();
+    busy = true;
+    conn.context().ask(MailboxProtocol.StoreReply.class, mailboxes.mailbox(view.address), askTimeout,
+        replyTo -> new MailboxProtocol.StoreFlags(RequestId.random(), uids, cmd.change(), cmd.flags(), replyTo),
+        (r, ex) -> new FlagsStored(tag, cmd, r, ex));
+  }
+
+  private void onFlagsStored(FlagsStored m) {
+    if (m.failure() != null) {
+      storageFailed(m.tag(), m.failure());
+      return;
+    }
+    if (!(m.reply() instanceof MailboxProtocol.FlagsStored fs)) {
+      rejected(m.tag(), (MailboxProtocol.Rejected) m.reply());
+      return;
+    }
+    for (UidFlags u : fs.changed()) {
+      MessageMeta updated = view.applyOwnFlags(u);
+      if (updated != null && !m.cmd().silent()) {
+        untagged(view.seqOf(u.uid()) + " FETCH (" + (m.cmd().byUid() ? "UID " + u.uid() + " " : "")
+            + "FLAGS " + FetchRenderer.flags(updated) + ")");
+      }
+    }
+    finishSelected(m.tag(), m.cmd().byUid(), (m.cmd().byUid() ? "UID " : "") + "STORE completed");
+  }
+
+  private void expunge(String tag, ImapArgs args) throws ImapParseException {
+    args.end();
+    startExpunge(tag, "EXPUNGE", null, false);
+  }
+
+  private void uidExpunge(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    SequenceSet set = args.sequenceSet();
+    args.end();
+    List<Long> uids = view.resolveUids(set).stream().map(s -> view.bySeq(s).uid()).toList();
+    startExpunge(tag, "UID EXPUNGE", uids, false);
+  }
+
+  private void close(String tag, ImapArgs args) throws ImapParseException {
+    args.end();
+    if (view.readOnly) {
+      leaveMailbox();
+      state = State.AUTHENTICATED;
+      ok(tag, "CLOSE completed");
+      return;
+    }
+    startExpunge(tag, "CLOSE", null, true);
+  }
+
+  private void unselect(String tag, ImapArgs args) throws ImapParseException {
+    args.end();
+    leaveMailbox();
+    state = State.AUTHENTICATED;
+    ok(tag, "UNSELECT completed");
+  }
+
+  private void startExpunge(String tag, String command, List<Long> uids, boolean deselect) {
+    if (view.readOnly) {
+      no(tag, ImapResponse.READ_ONLY);
+      return;
+    }
+    busy = true;
+    conn.context().ask(MailboxProtocol.ExpungeReply.class, mailboxes.mailbox(view.address), askTimeout,
+        replyTo -> new MailboxProtocol.Expunge(RequestId.random(), uids, replyTo),
+        (r, ex) -> new ExpungeDone(tag, command, deselect, r, ex));
+  }
+
+  private void onExpungeDone(ExpungeDone m) {
+    if (m.failure() != null) {
+      storageFailed(m.tag(), m.failure());
+      return;
+    }
+    if (!(m.reply() instanceof MailboxProtocol.Expunged e)) {
+      rejected(m.tag(), (MailboxProtocol.Rejected) m.reply());
+      return;
+    }
+    if (m.deselect()) {
+      // RFC 3501 §6.4.2: CLOSE sends no untagged EXPUNGE responses.
+      leaveMailbox();
+      state = State.AUTHENTICATED;
+    } else {
+      view.removeOwn(e.uids());
+      reportAll();
+    }
+    ok(m.tag(), m.command() + " completed");
+  }
+
+  private void finishSelected(String tag, boolean expungeReportsAllowed, String text) {
+    if (expungeReportsAllowed) {
+      reportAll();
+    } else {
+      reportSafe();
+    }
+    ok(tag, text);
+  }
+
+  private void leaveMailbox() {
+    if (view != null) {
+      mailboxes.mailbox(view.address).tell(new MailboxProtocol.Unsubscribe(listener));
+      view = null;
+    }
+  }
+
+  // ---- responses ----
+
+  private void reportSafe() {
+    if (view != null) {
+      view.reportSafe(this::untagged);
+    }
+  }
+
+  private void reportAll() {
+    if (view != null) {
+      view.reportAll(this::untagged);
+    }
+  }
+
+  private void storageFailed(String tag, Throwable failure) {
+    conn.context().getLog().warn("storage_unavailable proto=imap user={} sid={} reason=\"{}\"", LogText.clean(user),
+        conn.sid(), LogText.clean(String.valueOf(failure.getMessage())));
+    no(tag, ImapResponse.UNAVAILABLE);
+  }
+
+  private void rejected(String tag, MailboxProtocol.Rejected r) {
+    no(tag, Rejections.responseCode(r.reason(), false) + " " + LogText.clean(r.detail()));
+  }
+
+  private void limitHit(String limit) {
+    conn.context().getLog().info("limit_hit limit={} rip={} sid={}", limit, conn.remote().getAddress().getHostAddress(),
+        conn.sid());
+  }
+
+  private void untagged(String text) {
+    conn.send(ImapResponse.untagged(text));
+  }
+
+  private void ok(String tag, String text) {
+    conn.send(ImapResponse.tagged(tag, "OK", text));
+  }
+
+  private void no(String tag, String text) {
+    conn.send(ImapResponse.tagged(tag, "NO", text));
+  }
+
+  private void bad(String tag, String text) {
+    conn.send(ImapResponse.tagged(tag, "BAD", text));
+  }
+}

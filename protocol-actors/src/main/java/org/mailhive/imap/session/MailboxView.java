@@ -1,0 +1,165 @@
+package org.mailhive.imap.session;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.mailhive.imap.parse.SequenceSet;
+import org.mailhive.mailbox.MailboxProtocol;
+import org.mailhive.mailbox.MessageMeta;
+import org.mailhive.mailbox.UidFlags;
+import org.mailhive.shard.MailboxAddress;
+
+/**
+ * The client's view of the selected mailbox: the messages it knows in sequence-number order, and the changes
+ * the mailbox has pushed that the client has not been told yet.
+ *
+ * <p>RFC 3501 §7.4.1: an EXPUNGE may not be sent while a FETCH, STORE or SEARCH by sequence number runs, or
+ * the client's numbers would shift under it; so removals wait until a command that allows them ({@link
+ * #reportAll}). New messages (EXISTS) and flag changes are safe after any command ({@link #reportSafe}).
+ */
+final class MailboxView {
+  final MailboxAddress address;
+  final boolean readOnly;
+  final long uidValidity;
+  private final List<MessageMeta> messages;
+  private final List<MessageMeta> pendingAdded = new ArrayList<>();
+  private final Map<Long, UidFlags> pendingFlags = new LinkedHashMap<>();
+  private final TreeSet<Long> pendingRemoved = new TreeSet<>();
+
+  MailboxView(MailboxAddress address, boolean readOnly, MailboxProtocol.Opened opened) {
+    this.address = address;
+    this.readOnly = readOnly;
+    this.uidValidity = opened.uidValidity();
+    this.messages = new ArrayList<>(opened.messages());
+  }
+
+  int exists() {
+    return messages.size();
+  }
+
+  long uidNext() {
+    return messages.isEmpty() ? 1 : messages.get(messages.size() - 1).uid() + 1;
+  }
+
+  MessageMeta bySeq(int seq) {
+    return messages.get(seq - 1);
+  }
+
+  List<MessageMeta> all() {
+    return Collections.unmodifiableList(messages);
+  }
+
+  int seqOf(long uid) {
+    int lo = 0;
+    int hi = messages.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long u = messages.get(mid).uid();
+      if (u == uid) {
+        return mid + 1;
+      }
+      if (u < uid) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return -1;
+  }
+
+  /** Sequence numbers the set names, or null if it names one beyond the last message (a client bug). */
+  List<Integer> resolveSeqs(SequenceSet set) {
+    long largest = messages.size();
+    for (String n : set.toString().split("[,:]")) {
+      if (!n.equals("*") && Long.parseLong(n) > largest) {
+        return null;
+      }
+    }
+    List<Integer> out = new ArrayList<>();
+    set.members(largest).forEach(n -> out.add((int) n));
+    return out;
+  }
+
+  /** Sequence numbers of the messages whose UIDs the set names; UIDs that do not exist are skipped (RFC 3501 §6.4.8). */
+  List<Integer> resolveUids(SequenceSet set) {
+    List<Integer> out = new ArrayList<>();
+    long largest = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
+    for (int i = 0; i < messages.size(); i++) {
+      if (set.contains(messages.get(i).uid(), largest)) {
+        out.add(i + 1);
+      }
+    }
+    return out;
+  }
+
+  void onChange(MailboxProtocol.Change change) {
+    if (change instanceof MailboxProtocol.MessagesAdded a) {
+      pendingAdded.addAll(a.messages());
+    } else if (change instanceof MailboxProtocol.FlagsUpdated f) {
+      for (UidFlags u : f.changed()) {
+        pendingFlags.put(u.uid(), u);
+      }
+    } else if (change instanceof MailboxProtocol.MessagesRemoved r) {
+      pendingRemoved.addAll(r.uids());
+    }
+  }
+
+  /** Applies a flag change the session itself made; returns the updated message. */
+  MessageMeta applyOwnFlags(UidFlags u) {
+    int seq = seqOf(u.uid());
+    if (seq < 0) {
+      return null;
+    }
+    MessageMeta m = messages.get(seq - 1).withFlags(u.flags(), u.modSeq());
+    messages.set(seq - 1, m);
+    return m;
+  }
+
+  void removeOwn(List<Long> uids) {
+    pendingRemoved.addAll(uids);
+  }
+
+  /** Reports new messages and flag changes; sends "* n FETCH (FLAGS …)" and "* n EXISTS" lines. */
+  void reportSafe(Consumer<String> untagged) {
+    for (UidFlags u : pendingFlags.values()) {
+      int seq = seqOf(u.uid());
+      if (seq > 0 && messages.get(seq - 1).modSeq() < u.modSeq()) {
+        messages.set(seq - 1, messages.get(seq - 1).withFlags(u.flags(), u.modSeq()));
+        untagged.accept(seq + " FETCH (UID " + u.uid() + " FLAGS (" + String.join(" ", u.flags()) + "))");
+      }
+    }
+    pendingFlags.clear();
+    long lastUid = messages.isEmpty() ? 0 : messages.get(messages.size() - 1).uid();
+    int before = messages.size();
+    pendingAdded.sort((a, b) -> Long.compare(a.uid(), b.uid()));
+    for (MessageMeta m : pendingAdded) {
+      if (m.uid() > lastUid) {
+        messages.add(m);
+        lastUid = m.uid();
+      }
+    }
+    pendingAdded.clear();
+    if (messages.size() != before) {
+      untagged.accept(messages.size() + " EXISTS");
+    }
+  }
+
+  /** Reports everything, removals included ("* n EXPUNGE", in the order that keeps numbers right). */
+  void reportAll(Consumer<String> untagged) {
+    for (Long uid : pendingRemoved) {
+      int seq = seqOf(uid);
+      if (seq > 0) {
+        messages.remove(seq - 1);
+        untagged.accept(seq + " EXPUNGE");
+      }
+      pendingAdded.removeIf(m -> m.uid() == uid);
+      pendingFlags.remove(uid);
+    }
+    pendingRemoved.clear();
+    reportSafe(untagged);
+  }
+}

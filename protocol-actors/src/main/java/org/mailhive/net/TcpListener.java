@@ -1,0 +1,92 @@
+package org.mailhive.net;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.CompletionStrategy;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Binds one port with Pekko Streams {@code Tcp} and, for every accepted connection, spawns a
+ * {@link ConnectionActor} as its child and wires the socket's input and output to it.
+ */
+public final class TcpListener {
+  private TcpListener() {}
+
+  public sealed interface Command permits Accepted, BindFailed, Bound {}
+
+  record Accepted(Tcp.IncomingConnection connection) implements Command {}
+
+  record Bound(Tcp.ServerBinding binding) implements Command {}
+
+  record BindFailed(Throwable cause) implements Command {}
+
+  private static final AtomicLong SIDS = new AtomicLong(System.nanoTime() & 0xffffff);
+
+  /**
+   * A listener actor for one port. {@code onBound} completes once the port is open (or failed to open), so
+   * the node can log its ports and tests can wait for them.
+   */
+  public static Behavior<Command> create(ListenerSpec spec, java.util.concurrent.CompletableFuture<InetSocketAddress> onBound) {
+    return Behaviors.setup(ctx -> {
+      Materializer mat = Materializer.createMaterializer(ctx);
+      ActorRef<Command> self = ctx.getSelf();
+      CompletionStage<Tcp.ServerBinding> binding = Tcp.get(ctx.getSystem())
+          .bind(spec.host(), spec.port())
+          .to(Sink.foreach(c -> self.tell(new Accepted(c))))
+          .run(mat);
+      ctx.pipeToSelf(binding, (b, ex) -> ex == null ? new Bound(b) : new BindFailed(ex));
+      return Behaviors.receive(Command.class)
+          .onMessage(Bound.class, m -> {
+            ctx.getLog().info("listening proto={} addr={}:{} tls={}", spec.protocol(), spec.host(),
+                m.binding().localAddress().getPort(), spec.implicitTls() ? "implicit" : "starttls");
+            onBound.complete(m.binding().localAddress());
+            return Behaviors.same();
+          })
+          .onMessage(BindFailed.class, m -> {
+            ctx.getLog().error("bind_failed proto={} addr={}:{} reason=\"{}\"", spec.protocol(), spec.host(),
+                spec.port(), LogText.clean(String.valueOf(m.cause().getMessage())));
+            onBound.completeExceptionally(m.cause());
+            return Behaviors.stopped();
+          })
+          .onMessage(Accepted.class, m -> accept(ctx, mat, spec, m.connection()))
+          .build();
+    });
+  }
+
+  private static Behavior<Command> accept(ActorContext<Command> ctx, Materializer mat, ListenerSpec spec,
+                                          Tcp.IncomingConnection connection) {
+    String sid = Long.toHexString(SIDS.incrementAndGet() & 0xffffffL);
+    ActorRef<ConnectionActor.Command> actor = ctx.spawn(
+        ConnectionActor.create(spec, connection.remoteAddress(), connection.localAddress(), sid), "conn-" + sid);
+    Sink<ByteString, org.apache.pekko.NotUsed> in = ActorSink.actorRefWithBackpressure(actor,
+        ConnectionActor.Received::new, ConnectionActor.StreamInit::new, ConnectionActor.Ack.INSTANCE,
+        ConnectionActor.StreamCompleted.INSTANCE, ConnectionActor.StreamFailed::new);
+    Source<ConnectionActor.Outgoing, ActorRef<ConnectionActor.Outgoing>> outSource =
+        ActorSource.<ConnectionActor.Outgoing, ConnectionActor.Command>actorRefWithBackpressure(
+            actor, ConnectionActor.OutputAck.INSTANCE,
+            o -> o instanceof ConnectionActor.Complete
+                ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
+            o -> Optional.empty());
+    Source<ByteString, ActorRef<ConnectionActor.Outgoing>> out =
+        outSource.map(o -> ((ConnectionActor.Bytes) o).bytes());
+    Flow<ByteString, ByteString, ActorRef<ConnectionActor.Outgoing>> handler =
+        Flow.fromSinkAndSourceCoupledMat(in, out, Keep.right());
+    ActorRef<ConnectionActor.Outgoing> outRef = connection.handleWith(handler, mat);
+    actor.tell(new ConnectionActor.OutputReady(outRef));
+    return Behaviors.same();
+  }
+}
