@@ -1,0 +1,82 @@
+package org.mailhive.node;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A bare socket client for transcript-style tests: send raw bytes, read CRLF lines, every read bounded. */
+final class LineClient implements AutoCloseable {
+  private static final int READ_TIMEOUT_MS = 20_000;
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+
+  LineClient(int port) throws IOException {
+    socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(READ_TIMEOUT_MS);
+    in = socket.getInputStream();
+    out = socket.getOutputStream();
+  }
+
+  void send(String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** One line without its CRLF; throws on timeout, returns null at end of stream. */
+  String line() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) != -1) {
+      if (c == '\n') {
+        String s = b.toString(StandardCharsets.UTF_8);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+      }
+      b.write(c);
+    }
+    return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+  }
+
+  /** An SMTP reply: its lines until one with a space after the code; returns the last line. */
+  String smtpReply() throws IOException {
+    String l;
+    do {
+      l = line();
+    } while (l != null && l.length() > 3 && l.charAt(3) == '-');
+    return l;
+  }
+
+  String smtp(String command) throws IOException {
+    send(command + "\r\n");
+    return smtpReply();
+  }
+
+  /** Sends an IMAP command and returns every line up to and including the tagged one. */
+  List<String> imap(String tag, String command) throws IOException {
+    send(tag + " " + command + "\r\n");
+    List<String> lines = new ArrayList<>();
+    String l;
+    do {
+      l = line();
+      if (l == null) {
+        throw new IOException("connection closed before tagged reply to " + tag);
+      }
+      lines.add(l);
+    } while (!l.startsWith(tag + " "));
+    return lines;
+  }
+
+  static String last(List<String> lines) {
+    return lines.get(lines.size() - 1);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,98 @@
+package org.mailhive.node;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A node started as a child process from the runnable jar, as an admin would start it. Ports are chosen by the
+ * OS and read back from the node's "mailhive_ready" log line.
+ */
+final class NodeProcess implements AutoCloseable {
+  private static final Pattern PORT = Pattern.compile("(smtp|imap|imaps)=(\\d+)");
+  private static final long START_TIMEOUT_S = 90;
+
+  final Process process;
+  final Path log;
+  private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+
+  private NodeProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static NodeProcess start(Path dataDir, Path log) throws Exception {
+    Path jar = Path.of("target", "mailhive-node.jar").toAbsolutePath();
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing; run mvn package first");
+    }
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m",
+        "-Dmailhive.node.data-dir=" + dataDir,
+        "-Dmailhive.cluster.port=0", "-Dmailhive.smtp.port=0", "-Dmailhive.imap.port=0",
+        "-Dmailhive.imap.tls-port=0",
+        "-jar", jar.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    NodeProcess node = new NodeProcess(p, log);
+    CountDownLatch ready = new CountDownLatch(1);
+    Thread pump = new Thread(() -> node.pump(ready), "node-log-pump");
+    pump.setDaemon(true);
+    pump.start();
+    if (!ready.await(START_TIMEOUT_S, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("node did not become ready; see " + log);
+    }
+    return node;
+  }
+
+  private void pump(CountDownLatch ready) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        if (line.contains("mailhive_ready")) {
+          Matcher m = PORT.matcher(line);
+          while (m.find()) {
+            ports.put(m.group(1), Integer.parseInt(m.group(2)));
+          }
+          ready.countDown();
+        }
+      }
+    } catch (IOException e) {
+      // the process ended; the test sees that through its own checks
+    }
+  }
+
+  int port(String proto) {
+    return ports.get(proto);
+  }
+
+  /** SIGKILL: no shutdown hooks, no flushing; only what was already durable survives. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+}
