@@ -23,14 +23,12 @@ import org.mailhive.shard.MailboxSharding;
  * retries; each Append carries its own request id so that a retry by the session never doubles a message.
  */
 public final class Delivery {
-  private final ActorSystem<?> system;
   private final BlobStore blobs;
   private final MailboxSharding mailboxes;
   private final Duration timeout;
   private final Executor io;
 
   public Delivery(ActorSystem<?> system, BlobStore blobs, MailboxSharding mailboxes, Duration timeout) {
-    this.system = system;
     this.blobs = blobs;
     this.mailboxes = mailboxes;
     this.timeout = timeout;

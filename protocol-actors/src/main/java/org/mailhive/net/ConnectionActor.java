@@ -66,6 +66,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private final InetSocketAddress local;
   private final String sid;
   private final long openedAt = System.nanoTime();
+  private final Handle handle = new Handle();
   private final ProtocolSession session;
   private final ArrayDeque<ByteString> outbox = new ArrayDeque<>();
   private int outboxBytes;
@@ -87,7 +88,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     this.remote = remote;
     this.local = local;
     this.sid = sid;
-    this.session = spec.sessions().create(new Handle());
+    this.session = spec.sessions().create(handle);
     context.getLog().info("conn_open proto={} rip={} lport={} tls={} sid={}", spec.protocol(),
         remote.getAddress().getHostAddress(), local.getPort(), spec.implicitTls() ? "implicit" : "none", sid);
     if (spec.implicitTls()) {
@@ -110,7 +111,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         .onMessage(OutputAck.class, m -> { outputInFlight = false; flush(); return this; })
         .onMessage(StreamCompleted.class, m -> stop("client"))
         .onMessage(StreamFailed.class, m -> stop("io_error"))
-        .onMessage(IdleTimeout.class, m -> { closeReason = "idle_timeout"; session.onIdleTimeout(); return afterSession(); })
+        .onMessage(IdleTimeout.class, m -> { session.onIdleTimeout(); return afterSession(); })
         .onMessage(CloseTimeout.class, m -> stop(closeReason))
         .onMessage(Command.class, m -> { session.onMessage(m); return afterSession(); })
         .onSignal(PostStop.class, s -> { session.onClosed(); return this; })
@@ -134,8 +135,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
           session.onInput(r.application());
         }
         if (r.closed()) {
-          closeReason = "tls_closed";
-          closing = true;
+          handle.close("tls_closed");
         }
       } catch (SSLException e) {
         getContext().getLog().info("tls_failed proto={} rip={} reason=\"{}\" sid={}", spec.protocol(),
@@ -191,9 +191,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
   }
 
+  /** Ends the actor. The first reason recorded wins: a close the session asked for stays "quit", not "client". */
   private Behavior<Command> stop(String reason) {
-    if (!"client".equals(reason) || closeReason.equals("client")) {
-      closeReason = completeSent ? closeReason : reason;
+    if (!closing) {
+      closeReason = reason;
     }
     getContext().getLog().info("conn_close proto={} rip={} reason={} in={} out={} duration_ms={} sid={}",
         spec.protocol(), remote.getAddress().getHostAddress(), closeReason, bytesIn, bytesOut,
@@ -215,8 +216,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         try {
           writeRaw(tls.wrap(bytes));
         } catch (SSLException e) {
-          closing = true;
-          closeReason = "tls_error";
+          close("tls_error");
         }
       }
     }
