@@ -1,0 +1,254 @@
+package org.mailhive.bench.scenario;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.mailhive.bench.Credentials;
+import org.mailhive.bench.ErrorKind;
+import org.mailhive.bench.MessageFactory;
+import org.mailhive.bench.Metrics;
+import org.mailhive.bench.Progress;
+import org.mailhive.bench.RunResult;
+import org.mailhive.bench.SizeDistribution;
+import org.mailhive.bench.client.SmtpClient;
+import org.mailhive.bench.client.SmtpReply;
+
+/**
+ * N messages at concurrency C: each of C connections sends one transaction after another (reconnecting after
+ * {@code messagesPerConnection} or an error) until N have been attempted. Recipients are the users, round-robin.
+ *
+ * <p>Counts: every attempted message is {@code sent}, and ends as exactly one of {@code accepted} (250 after the
+ * dot), {@code rejected} (a 4xx/5xx at MAIL, RCPT, DATA or the dot) or {@code failed} (no reply: I/O error,
+ * timeout). With verification, each user's INBOX is counted over IMAP before and after; {@code delivered} is the
+ * growth, {@code lost} the accepted messages that never appeared, {@code unexpected} the growth beyond them.
+ */
+public final class SmtpScenario {
+  /** Between polls of the INBOX counts while waiting for delivery; a queueing MTA delivers later than its 250. */
+  private static final long VERIFY_POLL_MS = 250;
+  /** Before reconnecting after a failed connect, so a dead server is not hammered in a hot loop. */
+  private static final long RECONNECT_DELAY_MS = 100;
+
+  public record Settings(InetSocketAddress smtp, int messages, int concurrency, SizeDistribution sizes,
+                         List<Credentials> users, String from, Duration timeout, int messagesPerConnection,
+                         InetSocketAddress verifyImap, Duration verifyTimeout, Duration maxTime) {
+    public Settings {
+      if (messages < 0 || concurrency < 1 || messagesPerConnection < 1 || users.isEmpty()) {
+        throw new IllegalArgumentException("messages >= 0, concurrency >= 1, messages per connection >= 1, users");
+      }
+    }
+  }
+
+  private final Settings s;
+  private final IoRuntime io;
+  private final Metrics metrics;
+  private final AtomicLong next = new AtomicLong();
+  private final AtomicLongArray acceptedPerUser;
+  private final String runId = Long.toString(System.currentTimeMillis(), 36);
+  private volatile long deadlineNanos;
+
+  private SmtpScenario(Settings s, IoRuntime io, Metrics metrics) {
+    this.s = s;
+    this.io = io;
+    this.metrics = metrics;
+    this.acceptedPerUser = new AtomicLongArray(s.users().size());
+  }
+
+  public static RunResult run(Settings s, PrintStream progressOut) throws Exception {
+    try (IoRuntime io = new IoRuntime()) {
+      return new SmtpScenario(s, io, new Metrics()).run(progressOut);
+    }
+  }
+
+  private RunResult run(PrintStream progressOut) throws Exception {
+    String started = Instant.now().toString();
+    MailboxCounter counter = s.verifyImap() == null ? null : new MailboxCounter(io, s.verifyImap(), s.timeout());
+    long[] before = new long[s.users().size()];
+    if (counter != null) {
+      for (int u = 0; u < before.length; u++) {
+        before[u] = counter.count(s.users().get(u));
+      }
+    }
+    Metrics m = metrics;
+    double seconds;
+    deadlineNanos = System.nanoTime() + s.maxTime().toNanos();
+    long t0 = System.nanoTime();
+    try (Progress progress = new Progress(m, progressOut, 1000)) {
+      int workers = (int) Math.min(s.concurrency(), Math.max(1, s.messages()));
+      CompletableFuture<?>[] done = new CompletableFuture<?>[workers];
+      for (int w = 0; w < workers; w++) {
+        done[w] = new Worker(w).start();
+      }
+      // Every worker stops at the message count or the deadline; the grace covers the last in-flight commands.
+      CompletableFuture.allOf(done).get(s.maxTime().toMillis() + 4 * s.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      seconds = (System.nanoTime() - t0) / 1e9;
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    long accepted = m.counter("accepted");
+    counts.put("sent", m.counter("sent"));
+    counts.put("accepted", accepted);
+    counts.put("rejected", m.counter("rejected"));
+    counts.put("failed", m.counter("failed"));
+    if (counter != null) {
+      verify(counter, before, counts);
+    }
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("messages", s.messages());
+    params.put("concurrency", s.concurrency());
+    params.put("sizes", s.sizes().toString());
+    params.put("users", s.users().size());
+    params.put("messagesPerConnection", s.messagesPerConnection());
+    params.put("verify", s.verifyImap() == null ? "none" : "imap " + hostPort(s.verifyImap()));
+    return new RunResult("smtp", "smtp " + hostPort(s.smtp()), params, started, seconds, m.overall(seconds),
+        m.commandStats(seconds), m.errorsByKind(), counts, m.timeline());
+  }
+
+  /** Polls every user's INBOX until each has grown by what it was accepted, or the verify timeout passes. */
+  private void verify(MailboxCounter counter, long[] before, Map<String, Long> counts) throws Exception {
+    long deadline = System.nanoTime() + s.verifyTimeout().toNanos();
+    long[] growth = new long[before.length];
+    boolean complete;
+    do {
+      complete = true;
+      for (int u = 0; u < before.length; u++) {
+        if (growth[u] < acceptedPerUser.get(u)) {
+          growth[u] = counter.count(s.users().get(u)) - before[u];
+          complete &= growth[u] >= acceptedPerUser.get(u);
+        }
+      }
+      if (!complete) {
+        Thread.sleep(VERIFY_POLL_MS); // polling a remote mailbox; there is no event to wait for
+      }
+    } while (!complete && System.nanoTime() < deadline);
+    long delivered = 0;
+    long lost = 0;
+    long unexpected = 0;
+    for (int u = 0; u < before.length; u++) {
+      long acc = acceptedPerUser.get(u);
+      delivered += growth[u];
+      lost += Math.max(0, acc - growth[u]);
+      unexpected += Math.max(0, growth[u] - acc);
+    }
+    counts.put("delivered", delivered);
+    counts.put("lost", lost);
+    counts.put("unexpected", unexpected);
+  }
+
+  static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
+  /** One connection's loop: claim a message number, send it, repeat; bounded by the count and the deadline. */
+  private final class Worker {
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final SplittableRandom random;
+    private SmtpClient client;
+    private int sentOnConnection;
+
+    Worker(int id) {
+      random = new SplittableRandom(id * 7919L + 17);
+    }
+
+    CompletableFuture<Void> start() {
+      io.loop.execute(this::step);
+      return done;
+    }
+
+    private void step() {
+      long i = next.getAndIncrement();
+      if (i >= s.messages() || System.nanoTime() > deadlineNanos) {
+        finish();
+        return;
+      }
+      metrics.count("sent");
+      connected().thenCompose(c -> send(c, i)).whenComplete((v, e) -> {
+        if (e != null) {
+          // only a failed connect gets here: send() settles its own outcome
+          metrics.count("failed");
+          metrics.failed("CONNECT", ErrorKind.of(e));
+          io.timer.schedule(() -> io.loop.execute(this::step), RECONNECT_DELAY_MS, TimeUnit.MILLISECONDS);
+        } else {
+          io.loop.execute(this::step);
+        }
+      });
+    }
+
+    private CompletableFuture<SmtpClient> connected() {
+      if (client != null && sentOnConnection < s.messagesPerConnection()) {
+        return CompletableFuture.completedFuture(client);
+      }
+      CompletableFuture<Void> quit = client == null ? CompletableFuture.completedFuture(null)
+          : closeQuietly(client);
+      client = null;
+      return quit.thenCompose(v -> {
+        long t = System.nanoTime();
+        return SmtpClient.connect(io.group, s.smtp(), s.timeout()).thenCompose(c -> {
+          metrics.ok("CONNECT", System.nanoTime() - t);
+          long te = System.nanoTime();
+          return c.command("EHLO bench.mailhive").thenApply(r -> {
+            if (!r.positive()) {
+              c.close();
+              throw new SmtpClient.SmtpException("EHLO: " + r.code() + " " + r.text());
+            }
+            metrics.ok("EHLO", System.nanoTime() - te);
+            client = c;
+            sentOnConnection = 0;
+            return c;
+          });
+        });
+      });
+    }
+
+    private CompletableFuture<Void> send(SmtpClient c, long i) {
+      int u = (int) (i % s.users().size());
+      String rcpt = s.users().get(u).user();
+      byte[] message = MessageFactory.create(runId, i, s.from(), rcpt, s.sizes().next(random));
+      sentOnConnection++;
+      long t = System.nanoTime();
+      return c.send(s.from(), List.of(rcpt), message).handle((SmtpReply r, Throwable e) -> {
+        if (e != null) {
+          metrics.count("failed");
+          metrics.failed("MESSAGE", ErrorKind.of(e));
+          c.close();
+          client = null;
+        } else if (r.positive()) {
+          metrics.ok("MESSAGE", System.nanoTime() - t);
+          metrics.count("accepted");
+          acceptedPerUser.incrementAndGet(u);
+        } else {
+          metrics.count("rejected");
+          metrics.failed("MESSAGE", r.kind());
+        }
+        return null;
+      });
+    }
+
+    private CompletableFuture<Void> closeQuietly(SmtpClient c) {
+      long t = System.nanoTime();
+      return c.quit().handle((r, e) -> {
+        if (e == null) {
+          metrics.ok("QUIT", System.nanoTime() - t);
+        }
+        c.close();
+        return null;
+      });
+    }
+
+    private void finish() {
+      if (client == null) {
+        done.complete(null);
+        return;
+      }
+      closeQuietly(client).whenComplete((v, e) -> done.complete(null));
+      client = null;
+    }
+  }
+}
