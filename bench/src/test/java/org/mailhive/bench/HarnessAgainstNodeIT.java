@@ -1,0 +1,150 @@
+package org.mailhive.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The harness itself, checked against a real server (our node as a child process): its counts add up, its
+ * verification agrees with the server's mailbox, and it reports loss when a server acknowledges and drops mail.
+ * Runs are tiny (tens of messages, a few hundred commands) so the suite stays fast.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HarnessAgainstNodeIT {
+  private static final String DEMO = "demo@localhost";
+  private NodeUnderTest node;
+  private Path work;
+
+  @BeforeAll
+  void startNode() throws Exception {
+    work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bench-it-");
+    node = NodeUnderTest.start(work.resolve("data"));
+  }
+
+  @AfterAll
+  void stopNode() throws Exception {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+
+  private RunResult result(Path json) throws Exception {
+    return ResultFiles.readJson(json);
+  }
+
+  @Test
+  void everyMessageSentIsAcceptedRejectedOrFailedAndEveryAcceptedOneIsInTheMailbox(@TempDir Path dir)
+      throws Exception {
+    Path json = dir.resolve("smtp.json");
+    int exit = run("smtp", "--smtp-port", "" + node.port("smtp"), "--imap-port", "" + node.port("imap"),
+        "--user", DEMO, "--password-file", node.passwordFile().toString(), "--messages", "40", "--concurrency", "4",
+        "--sizes", "1k=50,8k=50", "--messages-per-connection", "7", "--verify", "--out", json.toString());
+    assertEquals(0, exit);
+    RunResult r = result(json);
+    assertEquals(40, r.count("sent"));
+    assertEquals(r.count("sent"), r.count("accepted") + r.count("rejected") + r.count("failed"));
+    assertEquals(40, r.count("accepted"));
+    assertEquals(r.count("accepted"), r.count("delivered"));
+    assertEquals(0, r.count("lost"));
+    assertEquals(0, r.count("unexpected"));
+    CommandStats message = r.commands().stream().filter(c -> c.command().equals("MESSAGE")).findFirst().orElseThrow();
+    assertEquals(r.count("accepted"), message.count());
+    // 40 messages at 7 per connection over 4 workers: at least 40/7 connections, each opened with EHLO
+    CommandStats ehlo = r.commands().stream().filter(c -> c.command().equals("EHLO")).findFirst().orElseThrow();
+    assertTrue(ehlo.count() >= 6, "EHLO count " + ehlo.count());
+    assertTrue(Files.size(dir.resolve("smtp.png")) > 0);
+    assertEquals((byte) 0x89, Files.readAllBytes(dir.resolve("smtp.png"))[0], "a PNG file");
+  }
+
+  @Test
+  void rejectedRecipientsAreCountedAsRejectedWithTheirReplyKind(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("reject.json");
+    Path users = Files.writeString(dir.resolve("users"), "nobody@localhost whatever\n");
+    int exit = run("smtp", "--smtp-port", "" + node.port("smtp"), "--user", DEMO, "--password-file",
+        node.passwordFile().toString(), "--users-file", users.toString(), "--messages", "4", "--concurrency", "2",
+        "--out", json.toString());
+    assertEquals(0, exit);
+    RunResult r = result(json);
+    assertEquals(4, r.count("sent"));
+    assertEquals(2, r.count("accepted"));
+    assertEquals(2, r.count("rejected"));
+    assertEquals(0, r.count("failed"));
+    assertEquals(Map.of("MESSAGE 5xx", 2L), r.errors());
+  }
+
+  @Test
+  void aServerThatAcknowledgesAndDropsMessagesIsReportedAsLosingThem(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("dropper.json");
+    try (DroppingSmtpServer dropper = new DroppingSmtpServer()) {
+      // SMTP to the dropper, verification by IMAP against our node, where the mail should have arrived
+      int exit = run("smtp", "--smtp-port", "" + dropper.port(), "--imap-port", "" + node.port("imap"),
+          "--user", DEMO, "--password-file", node.passwordFile().toString(), "--messages", "12",
+          "--concurrency", "3", "--verify", "--verify-timeout", "1s", "--out", json.toString());
+      assertEquals(Main.EXIT_LOST, exit);
+      assertEquals(12, dropper.acknowledged.get());
+    }
+    RunResult r = result(json);
+    assertEquals(12, r.count("accepted"));
+    assertEquals(0, r.count("delivered"));
+    assertEquals(12, r.count("lost"));
+  }
+
+  @Test
+  void theImapMixRunsEveryDefaultCommandWithoutErrorsAndStopsAtTheCommandCount(@TempDir Path dir)
+      throws Exception {
+    Path json = dir.resolve("imap.json");
+    int clients = 3;
+    int exit = run("imap", "--imap-port", "" + node.port("imap"), "--user", DEMO, "--password-file",
+        node.passwordFile().toString(), "--clients", "" + clients, "--commands", "150", "--append-sizes", "2k",
+        "--weights", "logout=25",
+        "--out", json.toString());
+    assertEquals(0, exit);
+    RunResult r = result(json);
+    assertEquals(Map.of(), r.errors());
+    long commands = r.commands().stream().filter(c -> !c.command().equals("CONNECT")).mapToLong(CommandStats::count)
+        .sum();
+    // every budgeted command completed; each client may add one LOGOUT when it stops
+    assertTrue(commands >= 150 && commands <= 150 + clients, "commands " + commands);
+    List<String> names = r.commands().stream().map(CommandStats::command).toList();
+    for (String expected : List.of("LOGIN", "SELECT", "FETCH FLAGS", "FETCH ENVELOPE", "FETCH BODY", "APPEND",
+        "DELETE", "EXPUNGE", "LOGOUT")) {
+      assertTrue(names.contains(expected), expected + " missing from " + names);
+    }
+    assertEquals(r.counts().get("sessions"), r.commands().stream().filter(c -> c.command().equals("LOGIN"))
+        .findFirst().orElseThrow().count());
+  }
+
+  @Test
+  void compareAlternatesTargetsAndReportsARatioPerRound(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("compare.json");
+    String target = "127.0.0.1:" + node.port("smtp") + ":" + node.port("imap");
+    int exit = run("compare", "--scenario", "smtp", "--rounds", "2", "--a", target, "--b", target, "--user", DEMO,
+        "--password-file", node.passwordFile().toString(), "--messages", "6", "--concurrency", "2",
+        "--out", json.toString());
+    assertEquals(0, exit);
+    JsonNode root = ResultFiles.JSON.readTree(json.toFile());
+    assertEquals(2, root.get("rounds").size());
+    for (JsonNode round : root.get("rounds")) {
+      assertEquals(6, round.get("aCounts").get("accepted").asLong());
+      assertEquals(6, round.get("bCounts").get("accepted").asLong());
+      assertTrue(round.get("ratio").get("per second").asDouble() > 0);
+    }
+    assertTrue(Files.exists(dir.resolve("compare-A-1.json")));
+    assertTrue(Files.exists(dir.resolve("compare-B-2.json")));
+  }
+}
