@@ -72,7 +72,8 @@ public final class ImapScenario {
     Duration limit = s.duration() != null && s.duration().compareTo(s.maxTime()) < 0 ? s.duration() : s.maxTime();
     stopAtNanos = t0 + limit.toNanos();
     double seconds;
-    try (Progress progress = new Progress(metrics, progressOut, 1000)) {
+    Progress progress = new Progress(metrics, progressOut, 1000);
+    try {
       CompletableFuture<?>[] done = new CompletableFuture<?>[s.clients()];
       for (int i = 0; i < s.clients(); i++) {
         done[i] = new Client(i).start();
@@ -81,6 +82,8 @@ public final class ImapScenario {
       CompletableFuture.allOf(done).get(limit.toMillis() + 4 * s.timeout().toMillis() + s.idleTime().toMillis(),
           TimeUnit.MILLISECONDS);
       seconds = (System.nanoTime() - t0) / 1e9;
+    } finally {
+      progress.close(); // takes the last sample, so the totals include the last partial second
     }
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("clients", s.clients());

@@ -82,8 +82,9 @@ public final class SmtpScenario {
     double seconds;
     deadlineNanos = System.nanoTime() + s.maxTime().toNanos();
     long t0 = System.nanoTime();
-    try (Progress progress = new Progress(m, progressOut, 1000)) {
-      int workers = (int) Math.min(s.concurrency(), Math.max(1, s.messages()));
+    Progress progress = new Progress(m, progressOut, 1000);
+    try {
+      int workers = Math.min(s.concurrency(), Math.max(1, s.messages()));
       CompletableFuture<?>[] done = new CompletableFuture<?>[workers];
       for (int w = 0; w < workers; w++) {
         done[w] = new Worker(w).start();
@@ -91,6 +92,8 @@ public final class SmtpScenario {
       // Every worker stops at the message count or the deadline; the grace covers the last in-flight commands.
       CompletableFuture.allOf(done).get(s.maxTime().toMillis() + 4 * s.timeout().toMillis(), TimeUnit.MILLISECONDS);
       seconds = (System.nanoTime() - t0) / 1e9;
+    } finally {
+      progress.close(); // takes the last sample, so the totals include the last partial second
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     long accepted = m.counter("accepted");
