@@ -129,6 +129,22 @@ class LocalClusterIT {
       }
     }
     assertEquals(List.of(), missing, "messages not readable from another node");
+    // Bodies sit on the store node of their user's shard, and 30 users' shards spread over all three nodes
+    // (the chance that rendezvous hashing leaves a node without any of 30 shards is below 1e-5).
+    long total = 0;
+    for (int i = 0; i < NODES; i++) {
+      long here = blobCount(dir.resolve("node" + (i + 1)).resolve("blobs"));
+      assertTrue(here > 0, "no bodies on " + host(i));
+      total += here;
+    }
+    assertTrue(total >= USERS && total <= USERS + 1, "each body once, on one node: " + total);
+  }
+
+  private static long blobCount(Path blobs) throws Exception {
+    try (var files = Files.walk(blobs)) {
+      return files.filter(Files::isRegularFile).filter(f -> !f.getParent().getFileName().toString().equals("tmp"))
+          .count();
+    }
   }
 
   @Test
