@@ -14,7 +14,7 @@ public record MailhiveSettings(
     NodeSettings node, ClusterSettings cluster, DemoSettings demo, StorageSettings storage,
     SmtpSettings smtp, ImapSettings imap) {
 
-  public record NodeSettings(String bindAddress, Path dataDir, String hostname, Set<String> roles) {
+  public record NodeSettings(String bindAddress, Path dataDir, String hostname, Set<String> roles, int weight) {
     public boolean hasRole(String role) {
       return roles.contains(role);
     }
@@ -22,13 +22,24 @@ public record MailhiveSettings(
 
   public record ClusterSettings(int port, List<String> seedNodes, int shardCount) {}
 
-  public record DemoSettings(boolean enabled, String domain, String user) {
+  /** {@code passwordFile} is resolved against the data directory when relative. */
+  public record DemoSettings(boolean enabled, String domain, String user, int numberedUsers, Path passwordFile) {
     public String address() {
       return user + "@" + domain;
     }
+
+    /** demo@domain, then demo1@domain … demoN@domain. */
+    public List<String> addresses() {
+      List<String> all = new java.util.ArrayList<>(numberedUsers + 1);
+      all.add(address());
+      for (int i = 1; i <= numberedUsers; i++) {
+        all.add(user + i + "@" + domain);
+      }
+      return List.copyOf(all);
+    }
   }
 
-  public record StorageSettings(Duration askTimeout) {}
+  public record StorageSettings(Duration askTimeout, int bodyChunkSize) {}
 
   public record SmtpSettings(int port, int submissionPort, int submissionsPort, int maxLineLength,
                              long maxMessageSize, int maxRecipients, int maxErrors, Duration idleTimeout) {}
@@ -44,7 +55,8 @@ public record MailhiveSettings(
   /** Reads and validates {@code mailhive.*}; throws {@link SettingsException} naming the first bad key. */
   public static MailhiveSettings load(Config config) {
     SettingsReader root = new SettingsReader(config, "mailhive");
-    return new MailhiveSettings(node(root.area("node")), cluster(root.area("cluster")), demo(root.area("demo")),
+    NodeSettings node = node(root.area("node"));
+    return new MailhiveSettings(node, cluster(root.area("cluster")), demo(root.area("demo"), node.dataDir()),
         storage(root.area("storage")), smtp(root.area("smtp")), imap(root.area("imap")));
   }
 
@@ -59,7 +71,8 @@ public record MailhiveSettings(
     if (roles.isEmpty()) {
       throw new SettingsException(r.key("roles"), "[]", "needs at least one of edge, store");
     }
-    return new NodeSettings(bind, Path.of(r.nonEmpty("data-dir")), r.nonEmpty("hostname"), Set.copyOf(roles));
+    Path dataDir = Path.of(r.nonEmpty("data-dir"));
+    return new NodeSettings(bind, dataDir, r.nonEmpty("hostname"), Set.copyOf(roles), (int) r.intIn("weight", 0, 1000));
   }
 
   private static ClusterSettings cluster(SettingsReader r) {
@@ -72,12 +85,14 @@ public record MailhiveSettings(
     return new ClusterSettings((int) r.intIn("port", 0, 65535), List.copyOf(seeds), (int) r.intIn("shard-count", 1, 100_000));
   }
 
-  private static DemoSettings demo(SettingsReader r) {
-    return new DemoSettings(r.bool("enabled"), r.nonEmpty("domain"), r.nonEmpty("user"));
+  private static DemoSettings demo(SettingsReader r, Path dataDir) {
+    return new DemoSettings(r.bool("enabled"), r.nonEmpty("domain"), r.nonEmpty("user"),
+        (int) r.intIn("numbered-users", 0, 100_000), dataDir.resolve(r.nonEmpty("password-file")));
   }
 
   private static StorageSettings storage(SettingsReader r) {
-    return new StorageSettings(r.durationIn("ask-timeout", Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    return new StorageSettings(r.durationIn("ask-timeout", Duration.ofSeconds(1), Duration.ofMinutes(10)),
+        (int) r.bytesIn("body-chunk-size", 4 * KIB, 256 * KIB, "4k", "256k"));
   }
 
   private static SmtpSettings smtp(SettingsReader r) {

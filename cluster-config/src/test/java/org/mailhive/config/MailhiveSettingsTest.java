@@ -29,6 +29,25 @@ class MailhiveSettingsTest {
     assertEquals(50L * 1024 * 1024, s.imap().maxLiteralSize());
     assertEquals(Duration.ofMinutes(30), s.imap().idleTimeout());
     assertEquals("demo@localhost", s.demo().address());
+    assertEquals(java.util.List.of("demo@localhost"), s.demo().addresses());
+    assertEquals(Path.of("data", "demo-password"), s.demo().passwordFile());
+    assertEquals(100, s.node().weight());
+  }
+
+  @Test
+  void numberedDemoUsersShareTheDomainAndASharedPasswordFileMayLieOutsideTheDataDir() {
+    MailhiveSettings s = MailhiveSettings.load(with(
+        "mailhive.demo.numbered-users = 3\nmailhive.node.data-dir = data/node2\nmailhive.demo.password-file = /srv/pw"));
+    assertEquals(java.util.List.of("demo@localhost", "demo1@localhost", "demo2@localhost", "demo3@localhost"),
+        s.demo().addresses());
+    assertEquals(Path.of("/srv/pw"), s.demo().passwordFile());
+  }
+
+  @Test
+  void aNegativeWeightNamesItsKey() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.node.weight = -1")));
+    assertTrue(e.getMessage().contains("mailhive.node.weight"), e.getMessage());
   }
 
   @Test

@@ -2,36 +2,47 @@ package org.mailhive.delivery;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamRefs;
 import org.apache.pekko.util.ByteString;
 import org.mailhive.blob.BlobId;
+import org.mailhive.blob.BlobProtocol;
 import org.mailhive.blob.BlobStore;
+import org.mailhive.blob.BodyChunks;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.RequestId;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.shard.MailboxSharding;
 
 /**
- * Puts a message into mailboxes: first the body into the blob store (durable), then one Append per mailbox to
- * its entity (durable in the journal). The returned stage completes only when every copy is durable, which is
- * when SMTP may say 250 and IMAP may say APPEND OK. A failure of any copy fails the whole stage, and the client
- * retries; each Append carries its own request id so that a retry by the session never doubles a message.
+ * Puts a message into mailboxes: first the body to the store node of each recipient user's shard (durable there,
+ * see {@link org.mailhive.blob.BlobEntity}), then one Append per mailbox to its entity (durable in the journal).
+ * The returned stage completes only when every copy is durable, which is when SMTP may say 250 and IMAP may say
+ * APPEND OK. A failure of any copy fails the whole stage, and the client retries; each Append carries its own
+ * request id so that a retry by the session never doubles a message. Bodies are read back through the same
+ * per-user entity ({@link #body}), so the node that received a message need not be the one that serves it.
  */
 public final class Delivery {
-  private final BlobStore blobs;
+  private final ActorSystem<?> system;
   private final MailboxSharding mailboxes;
   private final Duration timeout;
+  private final int chunkSize;
   private final Executor io;
 
-  public Delivery(ActorSystem<?> system, BlobStore blobs, MailboxSharding mailboxes, Duration timeout) {
-    this.blobs = blobs;
+  public Delivery(ActorSystem<?> system, MailboxSharding mailboxes, Duration timeout, int chunkSize) {
+    this.system = system;
     this.mailboxes = mailboxes;
     this.timeout = timeout;
+    this.chunkSize = chunkSize;
     this.io = ioExecutor(system);
   }
 
@@ -44,17 +55,53 @@ public final class Delivery {
     return io;
   }
 
-  public BlobStore blobs() {
-    return blobs;
-  }
-
   /** What the mailbox keeps about a message besides its body. */
   public record Metadata(List<String> flags, long internalDate, String envelope, String bodyStructure, String body) {}
+
+  /** Thrown (inside the failed stage) when a body could not be stored or found; the client sees a temporary error. */
+  public static final class BodyUnavailable extends RuntimeException {
+    public BodyUnavailable(String message) {
+      super(message);
+    }
+  }
 
   /** Appends the message to each mailbox; completes with the replies in the order of {@code targets}. */
   public CompletionStage<List<MailboxProtocol.AppendReply>> append(ByteString message, Metadata meta,
                                                                    List<MailboxAddress> targets) {
-    return blobs.put(message).thenCompose(blobId -> appendAll(blobId, message.size(), meta, targets));
+    BlobId blobId = BlobStore.idOf(message);
+    Set<String> users = new LinkedHashSet<>();
+    targets.forEach(t -> users.add(t.user()));
+    List<CompletableFuture<Void>> stored = new ArrayList<>();
+    for (String user : users) {
+      stored.add(storeBody(user, blobId, message).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
+        .thenCompose(v -> appendAll(blobId, message.size(), meta, targets));
+  }
+
+  /** The body of a message of {@code user}, from the store node that keeps that user's bodies. */
+  public CompletionStage<ByteString> body(String user, BlobId blobId) {
+    return mailboxes.bodies(user).<BlobProtocol.GetReply>ask(r -> new BlobProtocol.Get(blobId.hex(), r), timeout)
+        .thenCompose(reply -> {
+          if (reply instanceof BlobProtocol.Body found) {
+            return found.body().getSource().limitWeighted(found.size(), chunk -> (long) chunk.size())
+                .runWith(Sink.<ByteString, ByteString>fold(ByteString.emptyByteString(), ByteString::concat), system);
+          }
+          throw new BodyUnavailable("body " + blobId + " of " + user + " not found on its store node");
+        });
+  }
+
+  private CompletionStage<Void> storeBody(String user, BlobId blobId, ByteString message) {
+    // A fresh stream per attempt: a SourceRef can be consumed once.
+    var ref = Source.from(BodyChunks.of(message, chunkSize)).runWith(StreamRefs.<ByteString>sourceRef(), system);
+    return mailboxes.bodies(user).<BlobProtocol.PutReply>ask(
+            r -> new BlobProtocol.Put(blobId.hex(), message.size(), ref, r), timeout)
+        .thenAccept(reply -> {
+          if (!(reply instanceof BlobProtocol.Stored)) {
+            throw new BodyUnavailable("body " + blobId + " of " + user + " not stored: "
+                + ((BlobProtocol.NotStored) reply).detail());
+          }
+        });
   }
 
   private CompletionStage<List<MailboxProtocol.AppendReply>> appendAll(BlobId blobId, long size, Metadata meta,

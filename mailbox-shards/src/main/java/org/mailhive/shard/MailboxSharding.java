@@ -5,17 +5,26 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.mailhive.blob.BlobEntity;
+import org.mailhive.blob.BlobProtocol;
+import org.mailhive.blob.BlobStore;
 import org.mailhive.mailbox.MailboxEntity;
 import org.mailhive.mailbox.MailboxProtocol;
 
 /**
- * Starts Cluster Sharding for {@link MailboxEntity} and hands out location-transparent refs to mailboxes.
- * Entities run only on nodes with the {@code store} role; other nodes get a proxy.
+ * Starts Cluster Sharding for {@link MailboxEntity} and {@link BlobEntity} and hands out location-transparent refs
+ * to them. Entities run only on nodes with the {@code store} role; other nodes get a proxy. Both entity types use
+ * the same user hash and the same {@link RendezvousAllocationStrategy}, so a user's mailboxes and bodies share a
+ * node.
  */
 public final class MailboxSharding {
   public static final EntityTypeKey<MailboxProtocol.Command> TYPE_KEY =
       EntityTypeKey.create(MailboxProtocol.Command.class, "Mailbox");
+  public static final EntityTypeKey<BlobProtocol.Command> BLOB_TYPE_KEY =
+      EntityTypeKey.create(BlobProtocol.Command.class, "Blob");
   public static final String STORE_ROLE = "store";
+  // Shards moved off a drained node at once; small so that a drain does not stall every moved user together.
+  private static final int DRAIN_MOVES_AT_ONCE = 10;
 
   private final ClusterSharding sharding;
 
@@ -23,15 +32,34 @@ public final class MailboxSharding {
     this.sharding = sharding;
   }
 
-  public static MailboxSharding init(ActorSystem<?> system, int shardCount) {
+  /**
+   * @param blobs this node's blob store on a store node; null on an edge-only node, which never hosts entities
+   * @param bodyChunkSize largest piece of a body sent between nodes in one message
+   */
+  public static MailboxSharding init(ActorSystem<?> system, int shardCount, BlobStore blobs, int bodyChunkSize) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(TYPE_KEY, ctx -> MailboxEntity.create(ctx.getEntityId()))
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
+        .withAllocationStrategy(new RendezvousAllocationStrategy(DRAIN_MOVES_AT_ONCE))
+        .withRole(STORE_ROLE));
+    sharding.init(Entity.of(BLOB_TYPE_KEY, ctx -> {
+          if (blobs == null) {
+            throw new IllegalStateException("blob entity started on a node without the store role");
+          }
+          return BlobEntity.create(blobs, bodyChunkSize);
+        })
+        .withMessageExtractor(new UserShardExtractor<>(shardCount))
+        .withAllocationStrategy(new RendezvousAllocationStrategy(DRAIN_MOVES_AT_ONCE))
         .withRole(STORE_ROLE));
     return new MailboxSharding(sharding);
   }
 
   public EntityRef<MailboxProtocol.Command> mailbox(MailboxAddress address) {
     return sharding.entityRefFor(TYPE_KEY, address.entityId());
+  }
+
+  /** The entity that keeps the message bodies of {@code user}. */
+  public EntityRef<BlobProtocol.Command> bodies(String user) {
+    return sharding.entityRefFor(BLOB_TYPE_KEY, user);
   }
 }

@@ -70,10 +70,14 @@ public final class Node implements AutoCloseable {
         Cluster cluster = Cluster.get(sys);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
-      MailboxSharding mailboxes = MailboxSharding.init(sys, settings.cluster().shardCount());
+      ctx.spawn(MembershipLog.create(), "membership-log");
+      // Bodies are kept on the store node of the user's shard (BlobEntity); an edge-only node keeps none.
+      BlobStore blobs = settings.node().hasRole(MailboxSharding.STORE_ROLE)
+          ? new BlobStore(settings.node().dataDir().resolve("blobs"), Delivery.ioExecutor(sys)) : null;
+      int chunk = settings.storage().bodyChunkSize();
+      MailboxSharding mailboxes = MailboxSharding.init(sys, settings.cluster().shardCount(), blobs, chunk);
       if (settings.node().hasRole("edge")) {
-        BlobStore blobs = new BlobStore(settings.node().dataDir().resolve("blobs"), Delivery.ioExecutor(sys));
-        Delivery delivery = new Delivery(sys, blobs, mailboxes, settings.storage().askTimeout());
+        Delivery delivery = new Delivery(sys, mailboxes, settings.storage().askTimeout(), chunk);
         String host = settings.node().bindAddress();
         Duration ask = settings.storage().askTimeout();
         for (ListenerSpec spec : List.of(
@@ -107,7 +111,7 @@ public final class Node implements AutoCloseable {
     ports.forEach((proto, addr) -> listening.add(proto + "=" + addr.getPort()));
     LOG.info("mailhive_ready node={} data={} {} login=\"{} with the password in {}\"", settings.node().bindAddress(),
         settings.node().dataDir().toAbsolutePath(), String.join(" ", listening), settings.demo().address(),
-        settings.node().dataDir().resolve("demo-password"));
+        settings.demo().passwordFile());
     return node;
   }
 

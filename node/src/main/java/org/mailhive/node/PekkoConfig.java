@@ -2,10 +2,12 @@ package org.mailhive.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.mailhive.config.MailhiveSettings;
+import org.mailhive.shard.ShardWeights;
 
 /** Derives the Pekko settings that follow from Mailhive's own: addresses, ports, seeds, roles, storage paths. */
 final class PekkoConfig {
@@ -17,7 +19,11 @@ final class PekkoConfig {
     Map<String, Object> m = new HashMap<>();
     m.put("pekko.remote.artery.canonical.hostname", s.node().bindAddress());
     m.put("pekko.remote.artery.canonical.port", s.cluster().port());
-    m.put("pekko.cluster.roles", List.copyOf(s.node().roles()));
+    // The node's weight travels as a role, so the shard coordinator (on whichever node is oldest) knows every
+    // store node's weight without the nodes having to share a configuration file.
+    List<String> roles = new ArrayList<>(s.node().roles());
+    roles.add(ShardWeights.roleOf(s.node().weight()));
+    m.put("pekko.cluster.roles", roles);
     m.put("pekko.cluster.seed-nodes", s.cluster().seedNodes().stream()
         .map(hp -> "pekko://" + SYSTEM_NAME + "@" + hp).toList());
     m.put("pekko.persistence.journal.leveldb.dir", s.node().dataDir().resolve("journal").toString());

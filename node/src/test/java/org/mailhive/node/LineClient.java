@@ -17,7 +17,11 @@ final class LineClient implements AutoCloseable {
   private final OutputStream out;
 
   LineClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this("127.0.0.1", port);
+  }
+
+  LineClient(String host, int port) throws IOException {
+    socket = new Socket(host, port);
     socket.setSoTimeout(READ_TIMEOUT_MS);
     in = socket.getInputStream();
     out = socket.getOutputStream();

@@ -26,6 +26,7 @@ final class NodeProcess implements AutoCloseable {
   final Process process;
   final Path log;
   private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+  private final List<String> lines = new ArrayList<>();
 
   private NodeProcess(Process process, Path log) {
     this.process = process;
@@ -33,6 +34,11 @@ final class NodeProcess implements AutoCloseable {
   }
 
   static NodeProcess start(Path dataDir, Path log) throws Exception {
+    return start(dataDir, log, List.of());
+  }
+
+  /** With extra JVM arguments after the defaults ({@code -Dmailhive.…}; on the java command line the last wins). */
+  static NodeProcess start(Path dataDir, Path log, List<String> extraJvmArgs) throws Exception {
     Path jar = Path.of("target", "mailhive-node.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing; run mvn package first");
@@ -42,8 +48,9 @@ final class NodeProcess implements AutoCloseable {
         "-Xmx512m",
         "-Dmailhive.node.data-dir=" + dataDir,
         "-Dmailhive.cluster.port=0", "-Dmailhive.smtp.port=0", "-Dmailhive.imap.port=0",
-        "-Dmailhive.imap.tls-port=0",
-        "-jar", jar.toString()));
+        "-Dmailhive.imap.tls-port=0"));
+    cmd.addAll(extraJvmArgs);
+    cmd.addAll(List.of("-jar", jar.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     NodeProcess node = new NodeProcess(p, log);
     CountDownLatch ready = new CountDownLatch(1);
@@ -63,6 +70,10 @@ final class NodeProcess implements AutoCloseable {
       while ((line = r.readLine()) != null) {
         Files.writeString(log, line + "\n", StandardCharsets.UTF_8,
             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        synchronized (lines) {
+          lines.add(line);
+          lines.notifyAll();
+        }
         if (line.contains("mailhive_ready")) {
           Matcher m = PORT.matcher(line);
           while (m.find()) {
@@ -73,6 +84,23 @@ final class NodeProcess implements AutoCloseable {
       }
     } catch (IOException e) {
       // the process ended; the test sees that through its own checks
+    }
+  }
+
+  /** Waits until the node has logged a line containing {@code text}; false on timeout or when the node ended. */
+  boolean awaitLog(String text, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lines) {
+      while (true) {
+        if (lines.stream().anyMatch(l -> l.contains(text))) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !process.isAlive()) {
+          return false;
+        }
+        lines.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 1000)));
+      }
     }
   }
 

@@ -620,7 +620,7 @@ public final class ImapSession implements ProtocolSession {
     Map<String, CompletableFuture<ByteString>> loads = new HashMap<>();
     for (int seq : seqs) {
       String blob = view.bySeq(seq).blobId();
-      loads.computeIfAbsent(blob, b -> delivery.blobs().get(new BlobId(b)).toCompletableFuture());
+      loads.computeIfAbsent(blob, b -> delivery.body(user, new BlobId(b)).toCompletableFuture());
     }
     var all = CompletableFuture.allOf(loads.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
       Map<String, ByteString> bodies = new HashMap<>();

@@ -1,0 +1,82 @@
+package org.mailhive.blob;
+
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamRefs;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The message bodies of one user, on the store node that hosts the user's shard. It is sharded by the same user
+ * hash as the user's mailboxes (see {@code UserShardExtractor}) and placed by the same allocation strategy, so it
+ * lives where the user's MailboxEntities live: a body written through it is read back through it, whichever edge
+ * node received the message and whichever edge node serves the user's IMAP session.
+ *
+ * <p>It holds no state of its own: the {@link BlobStore} of its node is the state, content-addressed and
+ * immutable, so a retried Put is harmless and the entity can be stopped and restarted at any time. Disk work runs
+ * on the blob store's executor; replies are sent from the completion of that work.
+ */
+public final class BlobEntity {
+  private static final Logger LOG = LoggerFactory.getLogger(BlobEntity.class);
+
+  private BlobEntity() {}
+
+  public static Behavior<BlobProtocol.Command> create(BlobStore store, int chunkSize) {
+    return Behaviors.setup(ctx -> Behaviors.receive(BlobProtocol.Command.class)
+        .onMessage(BlobProtocol.Put.class, put -> onPut(ctx, store, put))
+        .onMessage(BlobProtocol.Get.class, get -> onGet(ctx, store, chunkSize, get))
+        .build());
+  }
+
+  private static Behavior<BlobProtocol.Command> onPut(ActorContext<BlobProtocol.Command> ctx, BlobStore store,
+                                                      BlobProtocol.Put put) {
+    if (store.contains(new BlobId(put.blobId()))) {
+      put.replyTo().tell(new BlobProtocol.Stored(put.blobId()));
+      return Behaviors.same();
+    }
+    CompletionStage<ByteString> received = put.body().getSource()
+        .limitWeighted(put.size(), b -> (long) b.size())
+        .runWith(Sink.<ByteString, ByteString>fold(ByteString.emptyByteString(), ByteString::concat), ctx.getSystem());
+    received.thenCompose(bytes -> {
+      if (bytes.size() != put.size()) {
+        throw new IllegalStateException("body has " + bytes.size() + " octets, expected " + put.size());
+      }
+      return store.put(bytes);
+    }).whenComplete((id, failure) -> {
+      if (failure == null && id.hex().equals(put.blobId())) {
+        put.replyTo().tell(new BlobProtocol.Stored(put.blobId()));
+      } else {
+        String detail = failure != null ? failure.toString() : "digest mismatch " + id;
+        LOG.warn("blob_put_failed blob={} detail=\"{}\"", put.blobId(), detail);
+        put.replyTo().tell(new BlobProtocol.NotStored(put.blobId(), detail));
+      }
+    });
+    return Behaviors.same();
+  }
+
+  private static Behavior<BlobProtocol.Command> onGet(ActorContext<BlobProtocol.Command> ctx, BlobStore store,
+                                                      int chunkSize, BlobProtocol.Get get) {
+    BlobId id = new BlobId(get.blobId());
+    if (!store.contains(id)) {
+      get.replyTo().tell(new BlobProtocol.Missing(get.blobId()));
+      return Behaviors.same();
+    }
+    store.get(id)
+        .thenApply(bytes -> new BlobProtocol.Body(get.blobId(), bytes.size(),
+            Source.from(BodyChunks.of(bytes, chunkSize)).runWith(StreamRefs.<ByteString>sourceRef(), ctx.getSystem())))
+        .whenComplete((body, failure) -> {
+          if (failure != null) {
+            LOG.warn("blob_get_failed blob={} detail=\"{}\"", get.blobId(), failure.toString());
+            get.replyTo().tell(new BlobProtocol.Missing(get.blobId()));
+          } else {
+            get.replyTo().tell(body);
+          }
+        });
+    return Behaviors.same();
+  }
+}

@@ -1,0 +1,124 @@
+package org.mailhive.shard;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import org.apache.pekko.dispatch.Futures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.immutable.IndexedSeq;
+import scala.concurrent.Future;
+
+/**
+ * Places each shard on the first store node of its {@link RendezvousPlacement} order among the shard regions the
+ * coordinator knows, with each node's weight from its {@link ShardWeights} role.
+ *
+ * <p>Rebalancing only drains: shards on a node with weight 0 move away (at most {@code maxSimultaneousMoves} at a
+ * time) when some node has a weight above 0. It deliberately does not move a shard to its first-choice node when
+ * that node joins or returns: a shard's journal and bodies are on the node that hosts it, and until they are
+ * replicated (#6) a move away from them would hide a user's mail. A shard whose node died is allocated afresh,
+ * which is the next node in its order.
+ */
+public final class RendezvousAllocationStrategy extends ShardCoordinator.AbstractShardAllocationStrategy
+    implements ShardCoordinator.ActorSystemDependentAllocationStrategy {
+  private static final Logger LOG = LoggerFactory.getLogger(RendezvousAllocationStrategy.class);
+
+  private final int maxSimultaneousMoves;
+  private Cluster cluster;
+
+  public RendezvousAllocationStrategy(int maxSimultaneousMoves) {
+    this.maxSimultaneousMoves = maxSimultaneousMoves;
+  }
+
+  @Override
+  public void start(org.apache.pekko.actor.ActorSystem system) {
+    cluster = Cluster.get(system);
+  }
+
+  @Override
+  public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
+                                        Map<ActorRef, IndexedSeq<String>> current) {
+    Map<String, ActorRef> regions = regionsByNode(current.keySet());
+    String node = RendezvousPlacement.primary(shardId, weights(regions.keySet()));
+    ActorRef region = node == null ? requester : regions.get(node);
+    LOG.debug("shard_allocated shard={} node={}", shardId, node);
+    return Futures.successful(region);
+  }
+
+  @Override
+  public Future<Set<String>> rebalance(Map<ActorRef, IndexedSeq<String>> current, Set<String> inProgress) {
+    Map<String, List<String>> shardsByNode = new HashMap<>();
+    current.forEach((region, shards) ->
+        shardsByNode.put(nodeKey(addressOf(region)), scala.jdk.javaapi.CollectionConverters.asJava(shards)));
+    Set<String> moves = drainMoves(shardsByNode, weights(shardsByNode.keySet()), inProgress, maxSimultaneousMoves);
+    if (!moves.isEmpty()) {
+      LOG.info("shard_handoff reason=drain shards={}", moves.size());
+    }
+    return Futures.successful(moves);
+  }
+
+  /**
+   * The shards to move off drained (weight 0) nodes now: none when no node has a weight above 0 (they would have
+   * nowhere to go), and never more than {@code max} in flight together with {@code inProgress}.
+   */
+  static Set<String> drainMoves(Map<String, List<String>> shardsByNode, Map<String, Integer> weights,
+                                Set<String> inProgress, int max) {
+    Set<String> moves = new LinkedHashSet<>();
+    if (weights.values().stream().noneMatch(w -> w > 0)) {
+      return moves;
+    }
+    for (String node : new java.util.TreeSet<>(shardsByNode.keySet())) {
+      if (weights.getOrDefault(node, ShardWeights.DEFAULT) > 0) {
+        continue;
+      }
+      for (String shard : shardsByNode.get(node)) {
+        if (moves.size() + inProgress.size() >= max) {
+          return moves;
+        }
+        if (!inProgress.contains(shard)) {
+          moves.add(shard);
+        }
+      }
+    }
+    return moves;
+  }
+
+  private Map<String, ActorRef> regionsByNode(Set<ActorRef> regions) {
+    Map<String, ActorRef> byNode = new HashMap<>();
+    for (ActorRef region : regions) {
+      byNode.put(nodeKey(addressOf(region)), region);
+    }
+    return byNode;
+  }
+
+  private Map<String, Integer> weights(Set<String> nodes) {
+    Map<String, Integer> byNode = new HashMap<>();
+    for (Member m : cluster.state().getMembers()) {
+      String key = nodeKey(m.address());
+      if (nodes.contains(key)) {
+        byNode.put(key, ShardWeights.of(m.getRoles()));
+      }
+    }
+    for (String node : nodes) {
+      byNode.putIfAbsent(node, ShardWeights.DEFAULT);
+    }
+    return byNode;
+  }
+
+  // The coordinator's own region is a local ref whose path carries no host; it is this node.
+  private Address addressOf(ActorRef region) {
+    Address a = region.path().address();
+    return a.hasGlobalScope() ? a : cluster.selfAddress();
+  }
+
+  static String nodeKey(Address a) {
+    return a.getHost().orElse("local") + ":" + a.getPort().orElse(0);
+  }
+}
