@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.mailhive.account.AccountSharding;
 import org.mailhive.blob.BlobStore;
 import org.mailhive.config.MailhiveSettings;
 import org.mailhive.config.tls.TlsMaterial;
@@ -71,6 +72,7 @@ public final class Node implements AutoCloseable {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
       MailboxSharding mailboxes = MailboxSharding.init(sys, settings.cluster().shardCount());
+      AccountSharding accounts = AccountSharding.init(sys, settings.cluster().shardCount());
       if (settings.node().hasRole("edge")) {
         BlobStore blobs = new BlobStore(settings.node().dataDir().resolve("blobs"), Delivery.ioExecutor(sys));
         Delivery delivery = new Delivery(sys, blobs, mailboxes, settings.storage().askTimeout());
@@ -82,10 +84,10 @@ public final class Node implements AutoCloseable {
                 conn -> new SmtpSession(conn, settings.smtp(), settings.node().hostname(), directory, delivery)),
             new ListenerSpec("imap", host, settings.imap().port(), false, tls.serverContext(),
                 settings.imap().idleTimeout(),
-                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, delivery, ask)),
+                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, accounts, delivery, ask)),
             new ListenerSpec("imaps", host, settings.imap().tlsPort(), true, tls.serverContext(),
                 settings.imap().idleTimeout(),
-                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, delivery, ask)))) {
+                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, accounts, delivery, ask)))) {
           ctx.spawn(TcpListener.create(spec, bound.get(spec.protocol())), "listener-" + spec.protocol());
         }
       }
