@@ -68,7 +68,8 @@ public final class ImapSession implements ProtocolSession {
   private static final Set<State> SELECTED = Set.of(State.SELECTED);
   private static final String INBOX = "INBOX";
   private static final String DELIMITER = "/";
-  private static final String SYSTEM_FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+  // Alphabetical, as Dovecot and James list them; clients do not care, transcript tests do.
+  private static final String SYSTEM_FLAGS = "(\\Answered \\Deleted \\Draft \\Flagged \\Seen)";
 
   @FunctionalInterface
   private interface Handler {
