@@ -36,11 +36,16 @@ public final class MailboxSharding {
    * @param blobs this node's blob store on a store node; null on an edge-only node, which never hosts entities
    * @param bodyChunkSize largest piece of a body sent between nodes in one message
    */
+  /** Every user-sharded entity type uses this placement, so one user's entities share a node (affinity). */
+  public static RendezvousAllocationStrategy allocationStrategy() {
+    return new RendezvousAllocationStrategy(DRAIN_MOVES_AT_ONCE);
+  }
+
   public static MailboxSharding init(ActorSystem<?> system, int shardCount, BlobStore blobs, int bodyChunkSize) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(TYPE_KEY, ctx -> MailboxEntity.create(ctx.getEntityId()))
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
-        .withAllocationStrategy(new RendezvousAllocationStrategy(DRAIN_MOVES_AT_ONCE))
+        .withAllocationStrategy(allocationStrategy())
         .withRole(STORE_ROLE));
     sharding.init(Entity.of(BLOB_TYPE_KEY, ctx -> {
           if (blobs == null) {
@@ -49,7 +54,7 @@ public final class MailboxSharding {
           return BlobEntity.create(blobs, bodyChunkSize);
         })
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
-        .withAllocationStrategy(new RendezvousAllocationStrategy(DRAIN_MOVES_AT_ONCE))
+        .withAllocationStrategy(allocationStrategy())
         .withRole(STORE_ROLE));
     return new MailboxSharding(sharding);
   }

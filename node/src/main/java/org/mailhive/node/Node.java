@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.mailhive.account.AccountSharding;
 import org.mailhive.blob.BlobStore;
 import org.mailhive.config.MailhiveSettings;
 import org.mailhive.config.tls.TlsMaterial;
@@ -76,6 +77,7 @@ public final class Node implements AutoCloseable {
           ? new BlobStore(settings.node().dataDir().resolve("blobs"), Delivery.ioExecutor(sys)) : null;
       int chunk = settings.storage().bodyChunkSize();
       MailboxSharding mailboxes = MailboxSharding.init(sys, settings.cluster().shardCount(), blobs, chunk);
+      AccountSharding accounts = AccountSharding.init(sys, settings.cluster().shardCount());
       if (settings.node().hasRole("edge")) {
         Delivery delivery = new Delivery(sys, mailboxes, settings.storage().askTimeout(), chunk);
         String host = settings.node().bindAddress();
@@ -86,10 +88,10 @@ public final class Node implements AutoCloseable {
                 conn -> new SmtpSession(conn, settings.smtp(), settings.node().hostname(), directory, delivery)),
             new ListenerSpec("imap", host, settings.imap().port(), false, tls.serverContext(),
                 settings.imap().idleTimeout(),
-                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, delivery, ask)),
+                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, accounts, delivery, ask)),
             new ListenerSpec("imaps", host, settings.imap().tlsPort(), true, tls.serverContext(),
                 settings.imap().idleTimeout(),
-                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, delivery, ask)))) {
+                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, accounts, delivery, ask)))) {
           ctx.spawn(TcpListener.create(spec, bound.get(spec.protocol())), "listener-" + spec.protocol());
         }
       }

@@ -52,6 +52,12 @@ public final class ImapArgs {
     return !atEnd() && bytes[pos] == (byte) c;
   }
 
+  /** True if the byte {@code offset} ahead is {@code c}, ignoring ASCII case; consumes nothing. */
+  public boolean peekAt(int offset, char c) {
+    int at = pos + offset;
+    return at < bytes.length && Character.toUpperCase((char) bytes[at]) == Character.toUpperCase(c);
+  }
+
   public boolean tryConsume(char c) {
     if (peek(c)) {
       pos++;

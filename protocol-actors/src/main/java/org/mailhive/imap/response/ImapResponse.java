@@ -30,6 +30,10 @@ public final class ImapResponse {
   public static final String SERVERBUG = "[SERVERBUG] Internal error, see the server log";
   public static final String TLS_ACTIVE = "[CLIENTBUG] TLS is already active";
   public static final String BEGIN_TLS = "Begin TLS negotiation now";
+  public static final String IDLING = "+ idling";
+  public static final String IDLE_NOT_DONE = "[CLIENTBUG] Expected DONE to end IDLE";
+  public static final String INVALID_NAME = "[CANNOT] Invalid mailbox name";
+  public static final String USE_ATTR = "[USEATTR] Unsupported special-use attribute";
   public static final String CONTINUE = "+ Ready for literal data";
 
   public static ByteString tagged(String tag, String status, String text) {

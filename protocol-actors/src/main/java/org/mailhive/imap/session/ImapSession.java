@@ -16,20 +16,27 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
+import org.mailhive.account.AccountProtocol;
+import org.mailhive.account.AccountSharding;
+import org.mailhive.account.Folder;
 import org.mailhive.blob.BlobId;
 import org.mailhive.config.MailhiveSettings.ImapSettings;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.FetchRenderer;
+import org.mailhive.imap.command.SearchCommand;
 import org.mailhive.imap.command.StoreCommand;
 import org.mailhive.imap.parse.ImapArgs;
 import org.mailhive.imap.parse.ImapFrameDecoder;
 import org.mailhive.imap.parse.ImapLimits;
 import org.mailhive.imap.parse.ImapParseException;
+import org.mailhive.imap.parse.ModifiedUtf7;
 import org.mailhive.imap.parse.SequenceSet;
 import org.mailhive.imap.response.ImapResponse;
 import org.mailhive.imap.response.Rejections;
@@ -61,7 +68,8 @@ public final class ImapSession implements ProtocolSession {
   private static final Set<State> SELECTED = Set.of(State.SELECTED);
   private static final String INBOX = "INBOX";
   private static final String DELIMITER = "/";
-  private static final String SYSTEM_FLAGS = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+  // Alphabetical, as Dovecot and James list them; clients do not care, transcript tests do.
+  private static final String SYSTEM_FLAGS = "(\\Answered \\Deleted \\Draft \\Flagged \\Seen)";
 
   @FunctionalInterface
   private interface Handler {
@@ -73,7 +81,10 @@ public final class ImapSession implements ProtocolSession {
 
   private record Authenticated(String tag, Optional<String> user, String login, String mech) implements ConnectionActor.Command {}
 
-  private record MailboxOpened(String tag, MailboxAddress address, boolean readOnly, String purpose, List<String> items,
+  /** A finished future whose continuation runs on the actor's thread; failures become NO [UNAVAILABLE]. */
+  private record Resumed(String tag, Runnable step) implements ConnectionActor.Command {}
+
+  private record MailboxOpened(String tag, String name, MailboxAddress address, boolean readOnly, String purpose, List<String> items,
                                MailboxProtocol.Opened opened, Throwable failure) implements ConnectionActor.Command {}
 
   private record BodiesLoaded(String tag, FetchCommand cmd, List<Integer> seqs, Map<String, ByteString> bodies,
@@ -97,6 +108,7 @@ public final class ImapSession implements ProtocolSession {
   private final ImapSettings settings;
   private final UserDirectory directory;
   private final MailboxSharding mailboxes;
+  private final AccountSharding accounts;
   private final Delivery delivery;
   private final Duration askTimeout;
   private final ImapLimits limits;
@@ -110,9 +122,11 @@ public final class ImapSession implements ProtocolSession {
   private MailboxView view;
   private String saslTag;
   private int authFailures;
+  private String idleTag;
 
   public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
-                     Delivery delivery, Duration askTimeout) {
+                     AccountSharding accounts, Delivery delivery, Duration askTimeout) {
+    this.accounts = accounts;
     this.conn = conn;
     this.settings = settings;
     this.directory = directory;
@@ -142,6 +156,21 @@ public final class ImapSession implements ProtocolSession {
     row("UID EXPUNGE", SELECTED, true, this::uidExpunge);
     row("CLOSE", SELECTED, true, this::close);
     row("UNSELECT", SELECTED, true, this::unselect);
+    row("CREATE", AUTH, true, this::create);
+    row("DELETE", AUTH, true, this::delete);
+    row("RENAME", AUTH, true, this::rename);
+    row("SUBSCRIBE", AUTH, true, (tag, args) -> subscribe(tag, args, true));
+    row("UNSUBSCRIBE", AUTH, true, (tag, args) -> subscribe(tag, args, false));
+    row("COPY", SELECTED, false, (tag, args) -> copy(tag, args, false, false));
+    row("UID COPY", SELECTED, true, (tag, args) -> copy(tag, args, true, false));
+    row("MOVE", SELECTED, true, (tag, args) -> copy(tag, args, false, true));
+    row("UID MOVE", SELECTED, true, (tag, args) -> copy(tag, args, true, true));
+    row("SEARCH", SELECTED, false, (tag, args) -> search(tag, SearchCommand.parse(args, false)));
+    row("UID SEARCH", SELECTED, true, (tag, args) -> search(tag, SearchCommand.parse(args, true)));
+    row("IDLE", AUTH, true, this::idle);
+    row("ID", ANY, true, this::id);
+    row("ENABLE", AUTH, true, this::enable);
+    row("NAMESPACE", AUTH, true, this::namespace);
   }
 
   private void row(String name, Set<State> states, boolean allowsExpungeReports, Handler handler) {
@@ -172,11 +201,21 @@ public final class ImapSession implements ProtocolSession {
     if (message instanceof ChangePushed p) {
       if (view != null) {
         view.onChange(p.change());
+        if (idleTag != null) {
+          reportAll(); // RFC 2177: while idling, changes go out as they happen
+        }
       }
       return;
     }
     busy = false;
-    if (message instanceof Authenticated m) {
+    if (message instanceof Resumed m) {
+      try {
+        m.step().run();
+      } catch (RuntimeException e) {
+        conn.context().getLog().error("imap_command_failed sid={}", conn.sid(), e);
+        no(m.tag(), ImapResponse.SERVERBUG);
+      }
+    } else if (message instanceof Authenticated m) {
       onAuthenticated(m);
     } else if (message instanceof MailboxOpened m) {
       onMailboxOpened(m);
@@ -233,6 +272,17 @@ public final class ImapSession implements ProtocolSession {
       saslResponse(tag, raw.utf8String().trim());
       return;
     }
+    if (idleTag != null) {
+      String tag = idleTag;
+      idleTag = null;
+      if (raw.utf8String().trim().equalsIgnoreCase("DONE")) {
+        reportAll();
+        ok(tag, "IDLE terminated");
+      } else {
+        bad(tag, ImapResponse.IDLE_NOT_DONE);
+      }
+      return;
+    }
     ImapArgs args = new ImapArgs(raw, limits);
     String tag = "*";
     try {
@@ -264,7 +314,8 @@ public final class ImapSession implements ProtocolSession {
   // ---- any state ----
 
   private String capabilities() {
-    StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT APPENDLIMIT=")
+    StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
+        + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE APPENDLIMIT=")
         .append(settings.maxLiteralSize());
     if (state == State.NOT_AUTHENTICATED) {
       if (!conn.tlsActive()) {
@@ -412,19 +463,216 @@ public final class ImapSession implements ProtocolSession {
 
   // ---- authenticated ----
 
+  // ---- folders (RFC 3501 §6.3, RFC 6154) ----
+
+  private CompletionStage<AccountProtocol.Reply> askAccount(
+      Function<ActorRef<AccountProtocol.Reply>, AccountProtocol.Command> message) {
+    return accounts.account(user).ask(message::apply, askTimeout);
+  }
+
+  /** Runs {@code then} once the future completes, on the actor's thread; the session waits meanwhile. */
+  private <T> void await(String tag, CompletionStage<T> stage, Consumer<T> then) {
+    busy = true;
+    conn.context().pipeToSelf(stage, (v, ex) -> new Resumed(tag, () -> {
+      if (ex != null) {
+        storageFailed(tag, ex);
+      } else {
+        then.accept(v);
+      }
+    }));
+  }
+
+  private void withFolders(String tag, Consumer<AccountProtocol.Folders> then) {
+    await(tag, askAccount(AccountProtocol.GetFolders::new), r -> then.accept((AccountProtocol.Folders) r));
+  }
+
+  /** Resolves a folder name to its mailbox, or answers NO with {@code missing} (NONEXISTENT or TRYCREATE). */
+  private void withFolder(String tag, String name, String missing, Consumer<MailboxAddress> then) {
+    withFolders(tag, f -> {
+      Folder folder = f.folder(name);
+      if (folder == null || folder.noselect()) {
+        no(tag, missing);
+        return;
+      }
+      then.accept(new MailboxAddress(user, folder.mailboxId()));
+    });
+  }
+
+  private void changeAccount(String tag, Function<ActorRef<AccountProtocol.Reply>, AccountProtocol.Command> message,
+                             Consumer<AccountProtocol.Folders> then) {
+    await(tag, askAccount(message), r -> {
+      if (r instanceof AccountProtocol.Rejected rej) {
+        no(tag, Rejections.responseCode(rej.reason()) + " " + LogText.clean(rej.detail()));
+      } else {
+        then.accept((AccountProtocol.Folders) r);
+      }
+    });
+  }
+
+  /**
+   * RFC 3501 §5.1: names are modified UTF-7 (§5.1.3), "/" separates levels; empty levels, wildcards and
+   * over-long names are refused so that every folder can be listed and addressed again.
+   */
+  private static boolean validName(String name) {
+    return !name.isEmpty() && name.length() <= MAX_MAILBOX_NAME && !name.startsWith(DELIMITER)
+        && !name.contains(DELIMITER + DELIMITER) && name.indexOf('*') < 0 && name.indexOf('%') < 0
+        && ModifiedUtf7.isValid(name);
+  }
+
+  /** Longest mailbox name in bytes; Dovecot refuses longer ones too, and some clients store names in 255-byte fields. */
+  private static final int MAX_MAILBOX_NAME = 255;
+
+  private void create(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    String name = args.mailbox();
+    String use = "";
+    if (args.tryConsumeSpace()) {
+      // RFC 6154 §5.2 CREATE-SPECIAL-USE: CREATE name (USE (\Sent))
+      args.openParen();
+      if (!args.atom().equalsIgnoreCase("USE")) {
+        throw new ImapParseException("expected USE");
+      }
+      args.sp();
+      args.openParen();
+      use = args.flag();
+      if (!SPECIAL_USE.contains(use)) {
+        args.tryCloseParen();
+        args.tryCloseParen();
+        args.end();
+        no(tag, ImapResponse.USE_ATTR);
+        return;
+      }
+      if (!args.tryCloseParen() || !args.tryCloseParen()) {
+        throw new ImapParseException("one special-use attribute expected");
+      }
+    }
+    args.end();
+    // RFC 3501 §6.3.3: a trailing delimiter says the client means to create inferiors; the name is without it.
+    String folder = name.endsWith(DELIMITER) ? name.substring(0, name.length() - 1) : name;
+    if (!validName(folder)) {
+      no(tag, ImapResponse.INVALID_NAME);
+      return;
+    }
+    String attr = use;
+    changeAccount(tag, r -> new AccountProtocol.CreateFolder(folder, attr, r), f -> ok(tag, "CREATE completed"));
+  }
+
+  private static final Set<String> SPECIAL_USE =
+      Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash");
+
+  private void delete(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    String name = args.mailbox();
+    args.end();
+    // TODO(#4): the deleted folder's mailbox keeps its messages in the journal; nothing names it any more.
+    changeAccount(tag, r -> new AccountProtocol.DeleteFolder(name, r), f -> ok(tag, "DELETE completed"));
+  }
+
+  private void rename(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    String from = args.mailbox();
+    args.sp();
+    String to = args.mailbox();
+    args.end();
+    if (!validName(to)) {
+      no(tag, ImapResponse.INVALID_NAME);
+      return;
+    }
+    changeAccount(tag, r -> new AccountProtocol.RenameFolder(from, to, r), f -> {
+      if (!from.equals(INBOX)) {
+        ok(tag, "RENAME completed");
+        return;
+      }
+      // RFC 3501 §6.3.5: renaming INBOX moves its messages to the new name and leaves INBOX empty. Simplified:
+      // copy then expunge, not atomic; a failure in between leaves the messages in both.
+      MailboxAddress inbox = new MailboxAddress(user, INBOX);
+      MailboxAddress target = new MailboxAddress(user, f.folder(to).mailboxId());
+      await(tag, mailboxes.mailbox(inbox).<MailboxProtocol.Opened>ask(r -> new MailboxProtocol.Open(null, r), askTimeout), opened ->
+          await(tag, appendCopies(opened.messages(), target), replies -> {
+            List<Long> uids = opened.messages().stream().map(MessageMeta::uid).toList();
+            moveOut(tag, inbox, uids, () -> ok(tag, "RENAME completed"));
+          }));
+    });
+  }
+
+  private void subscribe(String tag, ImapArgs args, boolean on) throws ImapParseException {
+    args.sp();
+    String name = args.mailbox();
+    args.end();
+    String command = on ? "SUBSCRIBE" : "UNSUBSCRIBE";
+    changeAccount(tag, r -> on ? new AccountProtocol.Subscribe(name, r) : new AccountProtocol.Unsubscribe(name, r),
+        f -> ok(tag, command + " completed"));
+  }
+
   private void list(String tag, ImapArgs args, String command) throws ImapParseException {
     args.sp();
+    boolean specialUseOnly = false;
+    boolean subscribedOnly = command.equals("LSUB");
+    if (command.equals("LIST") && args.peek('(')) {
+      // RFC 5258 selection options, as far as RFC 6154 §3 needs them: (SPECIAL-USE) and (SUBSCRIBED).
+      args.openParen();
+      while (!args.tryCloseParen()) {
+        args.tryConsumeSpace();
+        String option = args.atom().toUpperCase(Locale.ROOT);
+        specialUseOnly |= option.equals("SPECIAL-USE");
+        subscribedOnly |= option.equals("SUBSCRIBED");
+      }
+      args.sp();
+    }
     String reference = args.astring();
     args.sp();
     String pattern = args.peek('"') || args.peek('{') ? args.astring() : listMailbox(args);
+    if (args.tryConsumeSpace()) {
+      if (!args.atom().equalsIgnoreCase("RETURN")) {
+        throw new ImapParseException("expected RETURN");
+      }
+      args.sp();
+      args.openParen();
+      while (!args.tryCloseParen()) {
+        args.tryConsumeSpace();
+        args.atom();
+      }
+    }
     args.end();
     if (pattern.isEmpty() && command.equals("LIST")) {
       untagged("LIST (\\Noselect) \"" + DELIMITER + "\" \"\""); // RFC 3501 §6.3.8: the hierarchy delimiter
-    } else if (ListPattern.matches(reference + pattern, INBOX)) {
-      untagged(command + " (\\HasNoChildren) \"" + DELIMITER + "\" " + INBOX);
+      ok(tag, command + " completed");
+      return;
     }
-    reportSafe();
-    ok(tag, command + " completed");
+    String full = reference + pattern;
+    boolean onlySpecial = specialUseOnly;
+    boolean onlySubscribed = subscribedOnly;
+    withFolders(tag, f -> {
+      if (onlySubscribed) {
+        for (String name : f.subscriptions()) {
+          if (ListPattern.matches(full, name)) {
+            Folder folder = f.folder(name);
+            String attrs = folder == null || folder.noselect() ? "\\Noselect" : "";
+            if (command.equals("LIST")) {
+              attrs = (attrs + " \\Subscribed").trim();
+            }
+            untagged(command + " (" + attrs + ") \"" + DELIMITER + "\" " + ImapResponse.astring(name));
+          }
+        }
+      } else {
+        for (Folder folder : f.folders()) {
+          if (!ListPattern.matches(full, folder.name()) || (onlySpecial && folder.specialUse().isEmpty())) {
+            continue;
+          }
+          List<String> attrs = new ArrayList<>();
+          if (folder.noselect()) {
+            attrs.add("\\Noselect");
+          }
+          attrs.add(f.hasChildren(folder.name(), DELIMITER) ? "\\HasChildren" : "\\HasNoChildren");
+          if (!folder.specialUse().isEmpty()) {
+            attrs.add(folder.specialUse());
+          }
+          untagged("LIST (" + String.join(" ", attrs) + ") \"" + DELIMITER + "\" " + ImapResponse.astring(folder.name()));
+        }
+      }
+      reportSafe();
+      ok(tag, command + " completed");
+    });
   }
 
   // list-mailbox = 1*list-char: atom chars plus the wildcards % and *, which atom() does not accept.
@@ -447,22 +695,14 @@ public final class ImapSession implements ProtocolSession {
     return b.toString();
   }
 
-  private MailboxAddress existing(String name) {
-    return name.equals(INBOX) ? new MailboxAddress(user, INBOX) : null;
-  }
-
   private void select(String tag, ImapArgs args, boolean readOnly) throws ImapParseException {
     args.sp();
     String name = args.mailbox();
     args.end();
     leaveMailbox();
     state = State.AUTHENTICATED;
-    MailboxAddress address = existing(name);
-    if (address == null) {
-      no(tag, ImapResponse.NONEXISTENT);
-      return;
-    }
-    openMailbox(tag, address, readOnly, readOnly ? "EXAMINE" : "SELECT", List.of(), listener);
+    withFolder(tag, name, ImapResponse.NONEXISTENT, address ->
+        openMailbox(tag, name, address, readOnly, readOnly ? "EXAMINE" : "SELECT", List.of(), listener));
   }
 
   private void status(String tag, ImapArgs args) throws ImapParseException {
@@ -482,20 +722,15 @@ public final class ImapSession implements ProtocolSession {
       items.add(item);
     }
     args.end();
-    MailboxAddress address = existing(name);
-    if (address == null) {
-      no(tag, ImapResponse.NONEXISTENT);
-      return;
-    }
-    openMailbox(tag, address, true, "STATUS", items, null);
+    withFolder(tag, name, ImapResponse.NONEXISTENT, address -> openMailbox(tag, name, address, true, "STATUS", items, null));
   }
 
-  private void openMailbox(String tag, MailboxAddress address, boolean readOnly, String purpose, List<String> items,
-                           ActorRef<MailboxProtocol.Change> subscriber) {
+  private void openMailbox(String tag, String name, MailboxAddress address, boolean readOnly, String purpose,
+                           List<String> items, ActorRef<MailboxProtocol.Change> subscriber) {
     busy = true;
     conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(address), askTimeout,
         replyTo -> new MailboxProtocol.Open(subscriber, replyTo),
-        (opened, ex) -> new MailboxOpened(tag, address, readOnly, purpose, items, opened, ex));
+        (opened, ex) -> new MailboxOpened(tag, name, address, readOnly, purpose, items, opened, ex));
   }
 
   private void onMailboxOpened(MailboxOpened m) {
@@ -516,7 +751,7 @@ public final class ImapSession implements ProtocolSession {
         };
         out.add(item + " " + value);
       }
-      untagged("STATUS " + ImapResponse.astring(m.address().mailbox()) + " (" + String.join(" ", out) + ")");
+      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + String.join(" ", out) + ")");
       reportSafe();
       ok(m.tag(), "STATUS completed");
       return;
@@ -569,18 +804,15 @@ public final class ImapSession implements ProtocolSession {
     }
     ByteString message = args.literalOrQuoted();
     args.end();
-    MailboxAddress address = existing(name);
-    if (address == null) {
-      no(tag, ImapResponse.TRYCREATE);
-      return;
-    }
-    busy = true;
     long date = internalDate;
-    var done = CompletableFuture.supplyAsync(() -> MessageSummary.of(message.toArrayUnsafe()), delivery.io())
-        .thenCompose(s -> delivery.append(message,
-            new Delivery.Metadata(Flags.normalise(flags), date, s.envelope(), s.bodyStructure(), s.body()),
-            List.of(address)));
-    conn.context().pipeToSelf(done, (replies, ex) -> new AppendDone(tag, replies, ex));
+    withFolder(tag, name, ImapResponse.TRYCREATE, address -> {
+      busy = true;
+      var done = CompletableFuture.supplyAsync(() -> MessageSummary.of(message.toArrayUnsafe()), delivery.io())
+          .thenCompose(s -> delivery.append(message,
+              new Delivery.Metadata(Flags.normalise(flags), date, s.envelope(), s.bodyStructure(), s.body()),
+              List.of(address)));
+      conn.context().pipeToSelf(done, (replies, ex) -> new AppendDone(tag, replies, ex));
+    });
   }
 
   private void onAppendDone(AppendDone m) {
@@ -617,17 +849,20 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     busy = true;
+    conn.context().pipeToSelf(loadBodies(seqs), (bodies, ex) -> new BodiesLoaded(tag, cmd, seqs, bodies, ex));
+  }
+
+  private CompletableFuture<Map<String, ByteString>> loadBodies(List<Integer> seqs) {
     Map<String, CompletableFuture<ByteString>> loads = new HashMap<>();
     for (int seq : seqs) {
       String blob = view.bySeq(seq).blobId();
       loads.computeIfAbsent(blob, b -> delivery.body(user, new BlobId(b)).toCompletableFuture());
     }
-    var all = CompletableFuture.allOf(loads.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+    return CompletableFuture.allOf(loads.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
       Map<String, ByteString> bodies = new HashMap<>();
       loads.forEach((k, f) -> bodies.put(k, f.join()));
       return bodies;
     });
-    conn.context().pipeToSelf(all, (bodies, ex) -> new BodiesLoaded(tag, cmd, seqs, bodies, ex));
   }
 
   private void onBodiesLoaded(BodiesLoaded m) {
@@ -774,6 +1009,190 @@ public final class ImapSession implements ProtocolSession {
       reportAll();
     }
     ok(m.tag(), m.command() + " completed");
+  }
+
+  // ---- COPY, MOVE (RFC 3501 §6.4.7, RFC 6851, RFC 4315 COPYUID) ----
+
+  private void copy(String tag, ImapArgs args, boolean byUid, boolean move) throws ImapParseException {
+    args.sp();
+    SequenceSet set = args.sequenceSet();
+    args.sp();
+    String name = args.mailbox();
+    args.end();
+    String command = (byUid ? "UID " : "") + (move ? "MOVE" : "COPY");
+    List<Integer> seqs = resolve(tag, set, byUid);
+    if (seqs == null) {
+      return;
+    }
+    if (move && view.readOnly) {
+      no(tag, ImapResponse.READ_ONLY);
+      return;
+    }
+    List<MessageMeta> messages = seqs.stream().map(view::bySeq).toList();
+    MailboxAddress source = view.address;
+    withFolder(tag, name, ImapResponse.TRYCREATE, target -> {
+      if (messages.isEmpty()) {
+        finishSelected(tag, byUid, command + " completed");
+        return;
+      }
+      await(tag, appendCopies(messages, target), replies -> {
+        List<Long> from = new ArrayList<>();
+        List<Long> to = new ArrayList<>();
+        long validity = 0;
+        for (int i = 0; i < replies.size(); i++) {
+          if (!(replies.get(i) instanceof MailboxProtocol.Appended a)) {
+            rejected(tag, (MailboxProtocol.Rejected) replies.get(i));
+            return;
+          }
+          from.add(messages.get(i).uid());
+          to.add(a.uid());
+          validity = a.uidValidity();
+        }
+        String copyUid = "[COPYUID " + validity + " " + uidSet(from) + " " + uidSet(to) + "]";
+        if (!move) {
+          finishSelected(tag, byUid, copyUid + " " + command + " completed");
+          return;
+        }
+        // RFC 6851 §4.3: COPYUID goes in an untagged OK before the expunges.
+        untagged("OK " + copyUid + " Moved");
+        moveOut(tag, source, from, () -> {
+          reportAll();
+          ok(tag, command + " completed");
+        });
+      });
+    });
+  }
+
+  /** Marks the UIDs \Deleted and expunges exactly those (what MOVE and renaming INBOX leave behind). */
+  private void moveOut(String tag, MailboxAddress source, List<Long> uids, Runnable then) {
+    if (uids.isEmpty()) {
+      then.run();
+      return;
+    }
+    var ref = mailboxes.mailbox(source);
+    CompletionStage<MailboxProtocol.ExpungeReply> done = ref.<MailboxProtocol.StoreReply>ask(r ->
+            new MailboxProtocol.StoreFlags(RequestId.random(), uids, MailboxProtocol.FlagChange.ADD,
+                List.of("\\Deleted"), r), askTimeout)
+        .thenCompose(s -> ref.ask(r -> new MailboxProtocol.Expunge(RequestId.random(), uids, r), askTimeout));
+    await(tag, done, reply -> {
+      if (reply instanceof MailboxProtocol.Expunged e && view != null && view.address.equals(source)) {
+        view.removeOwn(e.uids());
+      }
+      then.run();
+    });
+  }
+
+  /** Appends the messages to the target, keeping flags and internal dates; replies in the messages' order. */
+  private CompletableFuture<List<MailboxProtocol.AppendReply>> appendCopies(List<MessageMeta> messages,
+                                                                          MailboxAddress target) {
+    var ref = mailboxes.mailbox(target);
+    List<CompletableFuture<MailboxProtocol.AppendReply>> asks = new ArrayList<>();
+    for (MessageMeta m : messages) {
+      asks.add(ref.<MailboxProtocol.AppendReply>ask(r -> new MailboxProtocol.Append(RequestId.random(), m.blobId(),
+          m.size(), m.flags(), m.internalDate(), m.envelope(), m.bodyStructure(), m.body(), r), askTimeout)
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(v -> asks.stream().map(CompletableFuture::join).toList());
+  }
+
+  private static String uidSet(List<Long> uids) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < uids.size(); i++) {
+      int j = i;
+      while (j + 1 < uids.size() && uids.get(j + 1) == uids.get(j) + 1) {
+        j++;
+      }
+      if (b.length() > 0) {
+        b.append(',');
+      }
+      b.append(uids.get(i));
+      if (j > i) {
+        b.append(':').append(uids.get(j));
+      }
+      i = j;
+    }
+    return b.toString();
+  }
+
+  // ---- SEARCH (RFC 3501 §6.4.4) ----
+
+  private void search(String tag, SearchCommand cmd) {
+    List<Integer> seqs = new ArrayList<>();
+    for (int i = 1; i <= view.exists(); i++) {
+      seqs.add(i);
+    }
+    if (!cmd.needsBody()) {
+      renderSearch(tag, cmd, Map.of());
+      return;
+    }
+    // TODO(#4): load bodies in bounded batches; today a BODY/TEXT search holds every body of the mailbox at once.
+    await(tag, loadBodies(seqs), bodies -> renderSearch(tag, cmd, bodies));
+  }
+
+  private void renderSearch(String tag, SearchCommand cmd, Map<String, ByteString> bodies) {
+    List<MessageMeta> all = view.all();
+    long largestUid = all.isEmpty() ? 0 : all.get(all.size() - 1).uid();
+    List<Long> hits = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      MessageMeta m = all.get(i);
+      if (cmd.key().matches(new SearchCommand.Candidate(i + 1, m, all.size(), largestUid, bodies.get(m.blobId())))) {
+        hits.add(cmd.byUid() ? m.uid() : i + 1);
+      }
+    }
+    untagged(SearchCommand.response(hits));
+    finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "SEARCH completed");
+  }
+
+  // ---- IDLE (RFC 2177), ID (RFC 2971), ENABLE (RFC 5161), NAMESPACE (RFC 2342) ----
+
+  private void idle(String tag, ImapArgs args) throws ImapParseException {
+    args.end();
+    idleTag = tag;
+    conn.send(ImapResponse.line(ImapResponse.IDLING));
+    if (view != null) {
+      mailboxes.mailbox(view.address).tell(new MailboxProtocol.Subscribe(listener));
+    }
+    reportAll();
+  }
+
+  private void id(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    if (args.tryConsume('(')) {
+      int fields = 0;
+      while (!args.tryConsume(')')) {
+        if (fields > 0) {
+          args.sp();
+        }
+        args.nstring();
+        fields++;
+        if (fields > 60) {
+          throw new ImapParseException("too many ID fields"); // RFC 2971 §3.3: at most 30 pairs
+        }
+      }
+    } else if (!args.atom().equalsIgnoreCase("NIL")) {
+      throw new ImapParseException("expected a list or NIL");
+    }
+    args.end();
+    untagged("ID (\"name\" \"Mailhive\" \"vendor\" \"Mailhive\")");
+    ok(tag, "ID completed");
+  }
+
+  private void enable(String tag, ImapArgs args) throws ImapParseException {
+    args.sp();
+    args.atom();
+    while (args.tryConsumeSpace()) {
+      args.atom();
+    }
+    args.end();
+    untagged("ENABLED"); // none of the extensions ENABLE can switch on (CONDSTORE, QRESYNC, UTF8=ACCEPT) exist yet
+    ok(tag, "ENABLE completed");
+  }
+
+  private void namespace(String tag, ImapArgs args) throws ImapParseException {
+    args.end();
+    untagged("NAMESPACE ((\"\" \"" + DELIMITER + "\")) NIL NIL");
+    ok(tag, "NAMESPACE completed");
   }
 
   private void finishSelected(String tag, boolean expungeReportsAllowed, String text) {

@@ -1,0 +1,25 @@
+package org.mailhive.account;
+
+import java.util.List;
+import org.mailhive.serialization.CborSerializable;
+
+/** What happened to an account's folders. Never change what a persisted event means; add a new type instead. */
+public sealed interface AccountEvent extends CborSerializable
+    permits AccountEvent.AccountInitialized, AccountEvent.FolderCreated, AccountEvent.FolderDeleted,
+            AccountEvent.FolderRenamed, AccountEvent.FolderSubscribed, AccountEvent.FolderUnsubscribed {
+
+  /** First use: INBOX and the special-use folders, all subscribed. */
+  record AccountInitialized(List<Folder> folders) implements AccountEvent {}
+
+  record FolderCreated(Folder folder) implements AccountEvent {}
+
+  /** Removes the folder; if it has inferiors its name stays as a \Noselect folder (RFC 3501 §6.3.4). */
+  record FolderDeleted(String name) implements AccountEvent {}
+
+  /** Renames the folder and every inferior ({@code from/…} becomes {@code to/…}). */
+  record FolderRenamed(String from, String to) implements AccountEvent {}
+
+  record FolderSubscribed(String name) implements AccountEvent {}
+
+  record FolderUnsubscribed(String name) implements AccountEvent {}
+}

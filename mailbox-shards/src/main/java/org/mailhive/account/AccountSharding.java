@@ -1,0 +1,42 @@
+package org.mailhive.account;
+
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.mailhive.shard.MailboxSharding;
+import org.mailhive.shard.UserShardExtractor;
+
+/**
+ * Cluster Sharding for {@link AccountEntity}. The entity id is {@code user:} (a mailbox address with an empty
+ * mailbox), so the same {@link UserShardExtractor} gives it the shard id of the user's mailboxes, and the same
+ * allocation strategy puts that shard on the same node as the user's mailboxes and bodies.
+ */
+public final class AccountSharding {
+  public static final EntityTypeKey<AccountProtocol.Command> TYPE_KEY =
+      EntityTypeKey.create(AccountProtocol.Command.class, "Account");
+
+  private final ClusterSharding sharding;
+
+  private AccountSharding(ClusterSharding sharding) {
+    this.sharding = sharding;
+  }
+
+  public static AccountSharding init(ActorSystem<?> system, int shardCount) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(Entity.of(TYPE_KEY, ctx -> AccountEntity.create(ctx.getEntityId()))
+        .withMessageExtractor(new UserShardExtractor<>(shardCount))
+        .withRole(MailboxSharding.STORE_ROLE)
+        .withAllocationStrategy(MailboxSharding.allocationStrategy()));
+    return new AccountSharding(sharding);
+  }
+
+  public static String entityId(String user) {
+    return user + ":";
+  }
+
+  public EntityRef<AccountProtocol.Command> account(String user) {
+    return sharding.entityRefFor(TYPE_KEY, entityId(user));
+  }
+}

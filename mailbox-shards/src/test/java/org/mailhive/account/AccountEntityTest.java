@@ -1,0 +1,119 @@
+package org.mailhive.account;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mailhive.account.AccountProtocol.Folders;
+import org.mailhive.account.AccountProtocol.Reason;
+import org.mailhive.account.AccountProtocol.Rejected;
+import org.mailhive.account.AccountProtocol.Reply;
+
+class AccountEntityTest {
+  private static final ActorTestKit TESTKIT = ActorTestKit.create(
+      EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
+
+  private final EventSourcedBehaviorTestKit<AccountProtocol.Command, AccountEvent, AccountState> kit =
+      EventSourcedBehaviorTestKit.create(TESTKIT.system(), AccountEntity.create("alice@example.org:"),
+          new EventSourcedBehaviorTestKit.SerializationSettings(true, true, true, true, false));
+
+  @BeforeEach
+  void clear() {
+    kit.clear();
+  }
+
+  @AfterAll
+  static void shutdown() {
+    TESTKIT.shutdownTestKit();
+  }
+
+  private Reply create(String name) {
+    return kit.<Reply>runCommand(r -> new AccountProtocol.CreateFolder(name, "", r)).reply();
+  }
+
+  private Folders folders() {
+    return (Folders) kit.<Reply>runCommand(AccountProtocol.GetFolders::new).reply();
+  }
+
+  @Test
+  void firstUseCreatesInboxAndTheSpecialUseFoldersAllSubscribed() {
+    Folders f = folders();
+    assertEquals(List.of("Drafts", "INBOX", "Junk", "Sent", "Trash"), f.folders().stream().map(Folder::name).toList());
+    assertEquals("\\Sent", f.folder("Sent").specialUse());
+    assertEquals("INBOX", f.folder("INBOX").mailboxId());
+    assertEquals(List.of("Drafts", "INBOX", "Junk", "Sent", "Trash"), f.subscriptions());
+  }
+
+  @Test
+  void createMakesMissingParentsAndRefusesDuplicates() {
+    Folders f = assertInstanceOf(Folders.class, create("a/b/c"));
+    assertTrue(f.hasChildren("a", "/"));
+    assertTrue(f.hasChildren("a/b", "/"));
+    assertFalse(f.folder("a/b/c").noselect());
+    Rejected r = assertInstanceOf(Rejected.class, create("a/b"));
+    assertEquals(Reason.ALREADY_EXISTS, r.reason());
+    assertEquals(Reason.ALREADY_EXISTS, assertInstanceOf(Rejected.class, create("inbox")).reason());
+  }
+
+  @Test
+  void deleteOfAParentLeavesItNoselectAndARecreatedFolderGetsAFreshMailbox() {
+    create("a/b");
+    String oldId = folders().folder("a").mailboxId();
+    kit.<Reply>runCommand(r -> new AccountProtocol.DeleteFolder("a", r));
+    assertTrue(folders().folder("a").noselect());
+    Rejected again = assertInstanceOf(Rejected.class,
+        kit.<Reply>runCommand(r -> new AccountProtocol.DeleteFolder("a", r)).reply());
+    assertEquals(Reason.CANNOT, again.reason());
+    Folders f = assertInstanceOf(Folders.class, create("a"));
+    assertNotEquals(oldId, f.folder("a").mailboxId());
+  }
+
+  @Test
+  void inboxCannotBeDeleted() {
+    Rejected r = assertInstanceOf(Rejected.class,
+        kit.<Reply>runCommand(x -> new AccountProtocol.DeleteFolder("INBOX", x)).reply());
+    assertEquals(Reason.CANNOT, r.reason());
+  }
+
+  @Test
+  void renameMovesInferiorsAndKeepsMailboxIds() {
+    create("a/b");
+    String id = folders().folder("a/b").mailboxId();
+    Folders f = assertInstanceOf(Folders.class,
+        kit.<Reply>runCommand(r -> new AccountProtocol.RenameFolder("a", "x/y", r)).reply());
+    assertNull(f.folder("a"));
+    assertNull(f.folder("a/b"));
+    assertEquals(id, f.folder("x/y/b").mailboxId());
+    assertTrue(f.folder("x") != null && !f.folder("x").noselect());
+  }
+
+  @Test
+  void renamingInboxCreatesANewFolderAndKeepsInbox() {
+    Folders f = assertInstanceOf(Folders.class,
+        kit.<Reply>runCommand(r -> new AccountProtocol.RenameFolder("inbox", "Old", r)).reply());
+    assertEquals("INBOX", f.folder("INBOX").mailboxId());
+    assertNotEquals("INBOX", f.folder("Old").mailboxId());
+  }
+
+  @Test
+  void subscriptionsSurviveARestart() {
+    kit.<Reply>runCommand(r -> new AccountProtocol.Subscribe("Lists/pekko", r));
+    kit.<Reply>runCommand(r -> new AccountProtocol.Unsubscribe("Junk", r));
+    create("Work");
+    kit.restart();
+    Folders f = folders();
+    assertTrue(f.subscriptions().contains("Lists/pekko"));
+    assertFalse(f.subscriptions().contains("Junk"));
+    assertTrue(f.folder("Work") != null);
+  }
+}

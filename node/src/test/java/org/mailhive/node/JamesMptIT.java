@@ -1,0 +1,236 @@
+package org.mailhive.node;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailhive.directory.UserDirectory;
+
+/**
+ * Runs Apache James' IMAP MPT scripts (../shared/conformance/james-mpt/imap/) against an in-process node over
+ * real sockets, in strict and lenient mode, and prints {@code N passed, N failed} for each.
+ *
+ * <p>Each script gets its own users ({@code s<N>-imapuser@localhost} for the script's {@code imapuser}, and so
+ * on), so scripts start from a fresh account without restarting the node; LOGIN lines are rewritten to those
+ * names (our directory has only full addresses). The runner injects the pre-amble MANIFEST-imap.tsv names (the
+ * first of its alternatives), with SelectedStateSetup.test always compared leniently since it is harness, not
+ * test. The skip list below gives a reason for every script not attempted.
+ *
+ * <p>Lenient pass counts are asserted as a floor: raise the floor when more scripts pass; a regression fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JamesMptIT {
+  private static final Path ROOT = Path.of("..", "..", "shared", "conformance", "james-mpt");
+  private static final Pattern LOGIN = Pattern.compile("(?i)(LOGIN +)(\"?)(imapuser|boby|diana|delegate)(\"?)( )");
+  private static final List<String> USERS = List.of("imapuser", "boby", "diana", "delegate");
+
+  /** Measured: 9 of 96 attempted pass leniently (issue #4 asks for 90 %); most failures are \Recent (never set yet) and "." as James' delimiter. */
+  private static final int LENIENT_FLOOR = 9;
+  private static final int STRICT_FLOOR = 0;
+  private static final boolean STRICT = Boolean.getBoolean("mailhive.mpt.strict");
+
+  /** Scripts not attempted, each with the reason. Reviewed; shrink it as features land. */
+  static final Map<String, String> SKIPPED = new LinkedHashMap<>();
+
+  static {
+    skip("ACL implementation (RFC 4314) not implemented", "ACLCommandsOnOtherUser", "ACLCommandsOnOwner", "Rights",
+        "ListWithSharedMailbox", "RenameSharedMailbox", "SharedMailbox");
+    skip("METADATA (RFC 5464) not implemented", "Metadata", "MetadataWithBinaryData", "MetadataWithLimitation");
+    skip("QUOTA (RFC 9208) not implemented yet", "Quota");
+    skip("CONDSTORE (RFC 7162) not implemented yet", "CondstoreDisable", "CondstoreEnable");
+    skip("OBJECTID (RFC 8474) not implemented yet", "ObjectId");
+    skip("ESEARCH/SEARCHRES (RFC 4731, 5182) not implemented yet", "SearchOptionAggregations", "SearchOptionSave");
+    skip("REPLACE (RFC 8508) not implemented", "Replace");
+    skip("SAVEDATE is a James-only FETCH/SEARCH item", "FetchSaveDate", "SearchSaveDate", "FetchNILSaveDate");
+    skip("asserts James' capability list (SAVEDATE) rather than any RFC behaviour", "Capability");
+    skip("XLIST is a Gmail/James-only predecessor of SPECIAL-USE", "XList");
+    skip("tests James' delegation (authzid impersonation) of user 'delegate'", "AuthenticatePlain");
+    skip("not run by any James test class (stale) or a pre-amble file itself", "ComplexMail", "InboxAddMessages",
+        "InboxDeleteMessages", "PeekMultipartAlternative", "PeekMultipartMixed", "PeekMultipartMixedComplex",
+        "SelectInbox", "SelectedStateCleanup", "SelectedStateSetup", "Welcome");
+  }
+
+  private static void skip(String reason, String... scripts) {
+    for (String s : scripts) {
+      SKIPPED.put(s, reason);
+    }
+  }
+
+  TestNode node;
+  int userCounter;
+  
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    UserDirectory directory = UserDirectory.open(dir.resolve("users")); // the file the node's directory reads
+    int n = 0;
+    for (int mode = 0; mode < (STRICT ? 2 : 1); mode++) {
+      for (Entry e : attempted()) {
+        n++;
+        String text = Files.readString(ROOT.resolve("imap").resolve(e.script() + ".test"), StandardCharsets.UTF_8)
+            .toLowerCase(Locale.ROOT);
+        for (String u : USERS) {
+          if (u.equals("imapuser") || text.contains(u)) {
+            directory.setPassword(user(n, u), u.equals("delegate") ? "123456" : "password");
+          }
+        }
+      }
+    }
+    node = TestNode.start(dir);
+  }
+
+  private List<Entry> attempted() throws Exception {
+    List<Entry> out = new ArrayList<>();
+    for (Entry e : manifest()) {
+      if (!SKIPPED.containsKey(e.script()) && !e.script().startsWith("aclIntegration/")
+          && !e.script().startsWith("SharingAccess")) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    node.close();
+  }
+
+  record Entry(String script, List<Integer> sessions, String preamble) {}
+
+  private List<Entry> manifest() throws Exception {
+    List<Entry> out = new ArrayList<>();
+    List<String> lines = Files.readAllLines(ROOT.resolve("MANIFEST-imap.tsv"), StandardCharsets.UTF_8);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split("\t");
+      List<Integer> sessions = new ArrayList<>();
+      if (f[3].equals("-")) {
+        sessions.add(1);
+      } else {
+        for (String s : f[3].split(",")) {
+          sessions.add(Integer.parseInt(s.trim()));
+        }
+      }
+      out.add(new Entry(f[0], sessions, f[5].split(" \\| ")[0]));
+    }
+    return out;
+  }
+
+  @Test
+  void jamesScriptsPassInLenientMode() throws Exception {
+    int passed = runAll(true);
+    assertTrue(passed >= LENIENT_FLOOR, "lenient passes fell below the floor: " + passed + " < " + LENIENT_FLOOR);
+  }
+
+  @Test
+  void jamesScriptsPassInStrictMode() throws Exception {
+    // Strict mode fails nearly every script on James' own wording; run it on demand to see how far apart we are.
+    assumeTrue(STRICT, "strict mode runs with -Dmailhive.mpt.strict=true");
+    int passed = runAll(false);
+    assertTrue(passed >= STRICT_FLOOR, "strict passes fell below the floor: " + passed + " < " + STRICT_FLOOR);
+  }
+
+  private int runAll(boolean lenient) throws Exception {
+    int passed = 0;
+    int failed = 0;
+    List<String> failures = new ArrayList<>();
+    for (Entry e : attempted()) {
+      String error = runOne(e, lenient);
+      if (error == null) {
+        passed++;
+      } else {
+        failed++;
+        failures.add(e.script() + ": " + error);
+      }
+    }
+    String mode = lenient ? "lenient" : "strict";
+    failures.forEach(f -> System.out.println("mpt " + mode + " FAIL " + f));
+    System.out.println("mpt " + mode + " (skipped " + (SKIPPED.size()) + " listed + aclIntegration/* and SharingAccess*"
+        + " for ACL): " + passed + " passed, " + failed + " failed");
+    return passed;
+  }
+
+  private String runOne(Entry e, boolean lenient) {
+    int n = ++userCounter;
+    MptRunner runner = new MptRunner(node.imapPort(), lenient);
+    try {
+      Path file = ROOT.resolve("imap").resolve(e.script() + ".test");
+      MptScript script = MptScript.parse(e.script(), file, e.sessions());
+      for (int s : e.sessions()) {
+        preamble(runner, s, n, e.preamble());
+      }
+      List<MptScript.Step> steps = new ArrayList<>();
+      for (MptScript.Step step : script.steps()) {
+        steps.add(step.kind() == MptScript.Kind.SEND
+            ? new MptScript.Step(step.session(), step.kind(), rewriteLogin(step.text(), n), step.unordered())
+            : step);
+      }
+      runner.run(steps);
+      return null;
+    } catch (MptRunner.Mismatch | java.io.IOException ex) {
+      return ex.getMessage();
+    } catch (Exception ex) {
+      return ex.toString();
+    } finally {
+      runner.closeAll();
+    }
+  }
+
+  private void preamble(MptRunner runner, int session, int n, String preamble) throws Exception {
+    if (preamble.startsWith("(none") || preamble.equals("-")) {
+      return;
+    }
+    MptRunner.Conn c = runner.conn(session);
+    String greeting = c.line();
+    if (!greeting.startsWith("* OK")) {
+      throw new MptRunner.Mismatch("greeting: " + greeting);
+    }
+    if (preamble.contains("LOGIN")) {
+      c.send("a001 LOGIN " + user(n, "imapuser") + " password");
+      String l = c.line();
+      if (!l.startsWith("a001 OK")) {
+        throw new MptRunner.Mismatch("pre-amble login: " + l);
+      }
+    }
+    if (preamble.contains("SELECT INBOX")) {
+      c.send("a002 SELECT INBOX");
+      String l;
+      do {
+        l = c.line();
+      } while (!l.startsWith("a002 "));
+    }
+    if (preamble.contains("SelectedStateSetup")) {
+      MptScript setup = MptScript.parse("SelectedStateSetup", ROOT.resolve("imap/SelectedStateSetup.test"), List.of(session));
+      new MptRunnerView(runner).runLenient(setup.steps());
+    }
+  }
+
+  /** Runs the harness pre-amble leniently on the same connections, whatever mode the test itself uses. */
+  private record MptRunnerView(MptRunner strictOrLenient) {
+    void runLenient(List<MptScript.Step> steps) throws Exception {
+      strictOrLenient.runWithMode(steps, true);
+    }
+  }
+
+  private static String user(int n, String u) {
+    return "s" + n + "-" + u + "@localhost";
+  }
+
+  static String rewriteLogin(String line, int n) {
+    Matcher m = LOGIN.matcher(line);
+    return m.find() ? m.replaceFirst("$1$2" + Matcher.quoteReplacement(user(n, m.group(3).toLowerCase(Locale.ROOT)))
+        + "$4$5") : line;
+  }
+}
