@@ -29,6 +29,15 @@ class MailhiveSettingsTest {
     assertEquals(50L * 1024 * 1024, s.imap().maxLiteralSize());
     assertEquals(Duration.ofMinutes(30), s.imap().idleTimeout());
     assertEquals("demo@localhost", s.demo().address());
+    assertEquals(2424, s.lmtp().port());
+    assertTrue(s.smtp().mynetworks().isEmpty(), "no network is trusted by default, not even loopback");
+  }
+
+  @Test
+  void malformedMynetworksEntryNamesTheKey() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.smtp.mynetworks = [\"10.0.0.0/33\"]")));
+    assertTrue(e.getMessage().startsWith("mailhive.smtp.mynetworks = [10.0.0.0/33]: bad prefix length"), e.getMessage());
   }
 
   @Test
