@@ -57,6 +57,32 @@ public final class Delivery {
     return blobs.put(message).thenCompose(blobId -> appendAll(blobId, message.size(), meta, targets));
   }
 
+  /**
+   * The outcome of one copy: the entity's reply, or the failure (timeout, shard unreachable) that stopped it.
+   * LMTP answers each recipient from its own outcome (RFC 2033 §4.2).
+   */
+  public record Outcome(MailboxProtocol.AppendReply reply, Throwable failure) {
+    public boolean durable() {
+      return failure == null && reply instanceof MailboxProtocol.Appended;
+    }
+  }
+
+  /**
+   * Like {@link #append}, but one copy failing does not fail the others: completes, once every copy is durable
+   * or has failed, with one outcome per target in order. Fails as a whole only when the body cannot be stored.
+   */
+  public CompletionStage<List<Outcome>> appendEach(ByteString message, Metadata meta, List<MailboxAddress> targets) {
+    return blobs.put(message).thenCompose(blobId -> {
+      List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+      for (MailboxAddress target : targets) {
+        outcomes.add(appendAll(blobId, message.size(), meta, List.of(target)).toCompletableFuture()
+            .handle((r, ex) -> ex == null ? new Outcome(r.get(0), null) : new Outcome(null, ex)));
+      }
+      return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+          .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
+    });
+  }
+
   private CompletionStage<List<MailboxProtocol.AppendReply>> appendAll(BlobId blobId, long size, Metadata meta,
                                                                        List<MailboxAddress> targets) {
     List<CompletableFuture<MailboxProtocol.AppendReply>> replies = new ArrayList<>();

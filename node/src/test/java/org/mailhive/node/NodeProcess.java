@@ -41,7 +41,8 @@ final class NodeProcess implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
         "-Dmailhive.node.data-dir=" + dataDir,
-        "-Dmailhive.cluster.port=0", "-Dmailhive.smtp.port=0", "-Dmailhive.imap.port=0",
+        "-Dmailhive.cluster.port=0", "-Dmailhive.smtp.port=0", "-Dmailhive.smtp.submission-port=0",
+        "-Dmailhive.smtp.submissions-port=0", "-Dmailhive.lmtp.port=0", "-Dmailhive.imap.port=0",
         "-Dmailhive.imap.tls-port=0",
         "-jar", jar.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -28,6 +28,9 @@ final class TestNode implements AutoCloseable {
         "mailhive.node.data-dir", dataDir.toString(),
         "mailhive.cluster.port", 0,
         "mailhive.smtp.port", 0,
+        "mailhive.smtp.submission-port", 0,
+        "mailhive.smtp.submissions-port", 0,
+        "mailhive.lmtp.port", 0,
         "mailhive.imap.port", 0,
         "mailhive.imap.tls-port", 0));
     m.putAll(extra);
@@ -38,6 +41,10 @@ final class TestNode implements AutoCloseable {
 
   int smtpPort() {
     return node.port("smtp").getPort();
+  }
+
+  int port(String protocol) {
+    return node.port(protocol).getPort();
   }
 
   int imapPort() {
