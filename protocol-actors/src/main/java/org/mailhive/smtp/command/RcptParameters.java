@@ -1,5 +1,7 @@
 package org.mailhive.smtp.command;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +35,8 @@ public record RcptParameters(String notifyWhen, String orcpt) {
           notify = value.toUpperCase(Locale.ROOT);
           if (!notify.equals("NEVER")) {
             String[] words = notify.split(",", -1);
-            if (words.length > NOTIFY_KEYWORDS.size() || Set.of(words).size() != words.length
-                || !NOTIFY_KEYWORDS.containsAll(Set.of(words))) {
+            Set<String> distinct = new HashSet<>(List.of(words));
+            if (distinct.size() != words.length || !NOTIFY_KEYWORDS.containsAll(distinct)) {
               throw new ParameterException(SmtpReply.SYNTAX);
             }
           }
