@@ -23,6 +23,14 @@ final class TestNode implements AutoCloseable {
     return start(dataDir, Map.of());
   }
 
+  /** A node whose directory also holds these users (address to password), created before it starts. */
+  static TestNode start(Path dataDir, Map<String, Object> extra, Map<String, String> users) throws Exception {
+    org.mailhive.directory.UserDirectory directory =
+        org.mailhive.directory.UserDirectory.open(dataDir.resolve("users"));
+    users.forEach(directory::setPassword);
+    return start(dataDir, extra);
+  }
+
   static TestNode start(Path dataDir, Map<String, Object> extra) throws Exception {
     Map<String, Object> m = new java.util.HashMap<>(Map.of(
         "mailhive.node.data-dir", dataDir.toString(),
