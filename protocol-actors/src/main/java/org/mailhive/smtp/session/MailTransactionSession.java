@@ -500,8 +500,8 @@ public abstract class MailTransactionSession implements ProtocolSession {
   /**
    * RFC 5321 §4.4: Return-Path (we are the final delivery) and a Received line whose "with" follows RFC 3848
    * and RFC 6531 §4.3. When the client gave DSN parameters, they are kept in one more trace header, e.g.
-   * {@code X-Mailhive-DSN: envid=QQ314159; ret=HDRS; rcpt=<a@b> notify=SUCCESS,FAILURE orcpt=rfc822;a@b}
-   * (every value is xtext or an address the parser checked, so none can break the header).
+   * {@code X-Mailhive-DSN: envid=QQ314159; ret=HDRS; rcpt=<a@b> notify=SUCCESS,FAILURE orcpt=rfc822;a@b}, folded
+   * after each ";" (every value is xtext or an address the parser checked, so none can break the header).
    */
   private ByteString traceHeaders() {
     String proto = receivedWith();
