@@ -34,6 +34,14 @@ final class SmtpClient implements AutoCloseable {
     return new SmtpClient(s);
   }
 
+  /** A plaintext connection from a given loopback source address (127.0.0.0/8 all reach 127.0.0.1 on Linux). */
+  static SmtpClient plainFrom(String source, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(source, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    return new SmtpClient(s);
+  }
+
   static SmtpClient implicitTls(int port, SSLSocketFactory tls) throws IOException {
     SSLSocket s = (SSLSocket) tls.createSocket();
     s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
