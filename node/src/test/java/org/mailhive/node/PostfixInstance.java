@@ -39,6 +39,11 @@ final class PostfixInstance implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
     }
+    Files.createDirectories(dir);
+    // Postfix's daemons run as the postfix user and must reach the queue; JUnit makes temp dirs 0700.
+    for (Path p = dir; p != null && p.startsWith(dir.getParent()); p = p.getParent()) {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
     Path etc = Files.createDirectories(dir.resolve("etc"));
     Files.createDirectories(dir.resolve("queue"));
     Path data = Files.createDirectories(dir.resolve("data"));
@@ -99,7 +104,11 @@ final class PostfixInstance implements AutoCloseable {
         "postlog unix-dgram n - n - 1 postlogd",
         ""), StandardCharsets.UTF_8);
     PostfixInstance p = new PostfixInstance(dir, port);
-    p.postfix("start");
+    try {
+      p.postfix("start");
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + "\nmaillog:\n" + p.log(), e);
+    }
     return p;
   }
 
