@@ -174,6 +174,9 @@ public abstract class MailTransactionSession implements ProtocolSession {
 
   @Override
   public void onMessage(ConnectionActor.Command message) {
+    if (state == State.CLOSED) {
+      return; // a late answer (delivery, password check) for a session that has already said goodbye
+    }
     if (message instanceof Delivered d) {
       onDelivered(d);
     } else {
