@@ -25,6 +25,7 @@ import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.imap.session.ImapSession;
 import org.mailhive.net.ListenerSpec;
+import org.mailhive.net.SessionFactory;
 import org.mailhive.net.TcpListener;
 import org.mailhive.shard.MailboxSharding;
 import org.mailhive.lmtp.LmtpSession;
@@ -85,16 +86,17 @@ public final class Node implements AutoCloseable {
         String hostname = settings.node().hostname();
         RelayPolicy relay = new RelayPolicy(directory, smtp.mynetworks());
         ByteString tooMany = SmtpReply.bytes(SmtpReply.TOO_MANY_CONNECTIONS);
+        SessionFactory submission = conn ->
+            new SmtpSession(conn, SmtpSession.Service.SUBMISSION, smtp, hostname, directory, delivery, relay);
         for (ListenerSpec spec : List.of(
             new ListenerSpec("smtp", host, smtp.port(), false, tls.serverContext(), smtp.idleTimeout(),
                 conn -> new SmtpSession(conn, SmtpSession.Service.MX, smtp, hostname, directory, delivery, relay),
                 smtp.maxConnectionsPerIp(), tooMany),
-            new ListenerSpec("submission", host, smtp.submissionPort(), false, tls.serverContext(), smtp.idleTimeout(),
-                conn -> new SmtpSession(conn, SmtpSession.Service.SUBMISSION, smtp, hostname, directory, delivery, relay),
-                smtp.maxConnectionsPerIp(), tooMany),
-            new ListenerSpec("submissions", host, smtp.submissionsPort(), true, tls.serverContext(), smtp.idleTimeout(),
-                conn -> new SmtpSession(conn, SmtpSession.Service.SUBMISSION, smtp, hostname, directory, delivery, relay),
-                smtp.maxConnectionsPerIp(), tooMany),
+            // 2587 upgrades with STARTTLS, 2465 starts in TLS (RFC 8314); the session is the same.
+            new ListenerSpec("submission", host, smtp.submissionPort(), false, tls.serverContext(),
+                smtp.idleTimeout(), submission, smtp.maxConnectionsPerIp(), tooMany),
+            new ListenerSpec("submissions", host, smtp.submissionsPort(), true, tls.serverContext(),
+                smtp.idleTimeout(), submission, smtp.maxConnectionsPerIp(), tooMany),
             new ListenerSpec("lmtp", host, settings.lmtp().port(), false, tls.serverContext(), smtp.idleTimeout(),
                 conn -> new LmtpSession(conn, smtp, hostname, directory, delivery, relay),
                 smtp.maxConnectionsPerIp(), tooMany),
