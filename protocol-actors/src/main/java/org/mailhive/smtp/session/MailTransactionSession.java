@@ -32,6 +32,7 @@ import org.mailhive.smtp.parse.DataDecoder;
 import org.mailhive.smtp.parse.SmtpCommandLine;
 import org.mailhive.smtp.parse.SmtpLineDecoder;
 import org.mailhive.smtp.policy.RelayPolicy;
+import org.mailhive.smtp.reply.Rejections;
 import org.mailhive.smtp.reply.SmtpReply;
 
 /**
@@ -488,16 +489,9 @@ public abstract class MailTransactionSession implements ProtocolSession {
     resetTransaction();
   }
 
-  /** The reply for one copy that did not become durable (CONVENTIONS §3's Reason table). */
+  /** The reply for one copy that did not become durable: the entity's reason, or 451 for a timeout or crash. */
   protected static String failureReply(Delivery.Outcome o) {
-    if (o.reply() instanceof MailboxProtocol.Rejected r) {
-      return switch (r.reason()) {
-        case OVER_QUOTA -> SmtpReply.OVER_QUOTA;
-        case LIMIT -> SmtpReply.MESSAGE_TOO_BIG;
-        case NOT_FOUND, ALREADY_EXISTS, EXPUNGED, READ_ONLY, TEMPORARY -> SmtpReply.TEMPORARY;
-      };
-    }
-    return SmtpReply.TEMPORARY;
+    return o.reply() instanceof MailboxProtocol.Rejected r ? Rejections.atDelivery(r.reason()) : SmtpReply.TEMPORARY;
   }
 
   /**
