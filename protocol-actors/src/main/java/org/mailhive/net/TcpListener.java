@@ -85,8 +85,9 @@ public final class TcpListener {
     int open = perClient.getOrDefault(client, 0);
     boolean refused = spec.maxConnectionsPerIp() > 0 && open >= spec.maxConnectionsPerIp();
     if (refused) {
-      // Still a connection actor, so the client reads a protocol reply (with implicit TLS, over TLS) and a
-      // clean close rather than a reset. It does not count towards the limit.
+      // Still a connection actor, so a plaintext client reads a protocol reply and a clean close rather than a
+      // reset. With implicit TLS the reply would need a handshake first; the client sees the connection closed
+      // during it. A refused connection does not count towards the limit.
       ctx.getLog().info("limit_hit limit={}.max-connections-per-ip rip={} open={} sid={}", spec.protocol(),
           client.getHostAddress(), open, sid);
       connSpec = new ListenerSpec(spec.protocol(), spec.host(), spec.port(), spec.implicitTls(), spec.tls(),
