@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record MailhiveSettings(
     NodeSettings node, ClusterSettings cluster, DemoSettings demo, StorageSettings storage,
-    SmtpSettings smtp, ImapSettings imap) {
+    SmtpSettings smtp, LmtpSettings lmtp, ImapSettings imap) {
 
   public record NodeSettings(String bindAddress, Path dataDir, String hostname, Set<String> roles, int weight) {
     public boolean hasRole(String role) {
@@ -42,7 +42,10 @@ public record MailhiveSettings(
   public record StorageSettings(Duration askTimeout, int bodyChunkSize) {}
 
   public record SmtpSettings(int port, int submissionPort, int submissionsPort, int maxLineLength,
-                             long maxMessageSize, int maxRecipients, int maxErrors, Duration idleTimeout) {}
+                             long maxMessageSize, int maxRecipients, int maxErrors, Duration idleTimeout,
+                             int maxConnectionsPerIp, int maxCommands, NetworkList mynetworks) {}
+
+  public record LmtpSettings(int port) {}
 
   public record ImapSettings(int port, int tlsPort, int maxLineLength, long maxLiteralSize, int maxNestingDepth,
                              Duration idleTimeout, int maxAuthFailures) {}
@@ -57,7 +60,7 @@ public record MailhiveSettings(
     SettingsReader root = new SettingsReader(config, "mailhive");
     NodeSettings node = node(root.area("node"));
     return new MailhiveSettings(node, cluster(root.area("cluster")), demo(root.area("demo"), node.dataDir()),
-        storage(root.area("storage")), smtp(root.area("smtp")), imap(root.area("imap")));
+        storage(root.area("storage")), smtp(root.area("smtp")), lmtp(root.area("lmtp")), imap(root.area("imap")));
   }
 
   private static NodeSettings node(SettingsReader r) {
@@ -102,7 +105,23 @@ public record MailhiveSettings(
         limits.bytesIn("max-message-size", 1 * KIB, 2 * GIB, "1k", "2G"),
         (int) limits.intIn("max-recipients", 1, 100_000),
         (int) limits.intIn("max-errors", 1, 10_000),
-        limits.durationIn("idle-timeout", Duration.ofSeconds(10), Duration.ofHours(1)));
+        limits.durationIn("idle-timeout", Duration.ofSeconds(10), Duration.ofHours(1)),
+        (int) limits.intIn("max-connections-per-ip", 0, 100_000),
+        (int) limits.intIn("max-commands", 10, 10_000_000),
+        networks(r, "mynetworks"));
+  }
+
+  private static NetworkList networks(SettingsReader r, String name) {
+    List<String> entries = r.strings(name);
+    try {
+      return NetworkList.parse(entries);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(r.key(name), entries.toString(), e.getMessage());
+    }
+  }
+
+  private static LmtpSettings lmtp(SettingsReader r) {
+    return new LmtpSettings(r.port("port"));
   }
 
   private static ImapSettings imap(SettingsReader r) {

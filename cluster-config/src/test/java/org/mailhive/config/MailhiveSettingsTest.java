@@ -32,6 +32,8 @@ class MailhiveSettingsTest {
     assertEquals(java.util.List.of("demo@localhost"), s.demo().addresses());
     assertEquals(Path.of("data", "demo-password"), s.demo().passwordFile());
     assertEquals(100, s.node().weight());
+    assertEquals(2424, s.lmtp().port());
+    assertTrue(s.smtp().mynetworks().isEmpty(), "no network is trusted by default, not even loopback");
   }
 
   @Test
@@ -48,6 +50,13 @@ class MailhiveSettingsTest {
     SettingsException e = assertThrows(SettingsException.class,
         () -> MailhiveSettings.load(with("mailhive.node.weight = -1")));
     assertTrue(e.getMessage().contains("mailhive.node.weight"), e.getMessage());
+  }
+
+  @Test
+  void malformedMynetworksEntryNamesTheKey() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.smtp.mynetworks = [\"10.0.0.0/33\"]")));
+    assertTrue(e.getMessage().startsWith("mailhive.smtp.mynetworks = [10.0.0.0/33]: bad prefix length"), e.getMessage());
   }
 
   @Test

@@ -68,6 +68,11 @@ public final class Delivery {
   /** Appends the message to each mailbox; completes with the replies in the order of {@code targets}. */
   public CompletionStage<List<MailboxProtocol.AppendReply>> append(ByteString message, Metadata meta,
                                                                    List<MailboxAddress> targets) {
+    return storeBodies(message, targets).thenCompose(blobId -> appendAll(blobId, message.size(), meta, targets));
+  }
+
+  /** Stores the body once on the store node of each recipient user; completes with its id when all are durable. */
+  private CompletionStage<BlobId> storeBodies(ByteString message, List<MailboxAddress> targets) {
     BlobId blobId = BlobStore.idOf(message);
     Set<String> users = new LinkedHashSet<>();
     targets.forEach(t -> users.add(t.user()));
@@ -75,8 +80,7 @@ public final class Delivery {
     for (String user : users) {
       stored.add(storeBody(user, blobId, message).toCompletableFuture());
     }
-    return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new))
-        .thenCompose(v -> appendAll(blobId, message.size(), meta, targets));
+    return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).thenApply(v -> blobId);
   }
 
   /** The body of a message of {@code user}, from the store node that keeps that user's bodies. */
@@ -102,6 +106,32 @@ public final class Delivery {
                 + ((BlobProtocol.NotStored) reply).detail());
           }
         });
+  }
+
+  /**
+   * The outcome of one copy: the entity's reply, or the failure (timeout, shard unreachable) that stopped it.
+   * LMTP answers each recipient from its own outcome (RFC 2033 §4.2).
+   */
+  public record Outcome(MailboxProtocol.AppendReply reply, Throwable failure) {
+    public boolean durable() {
+      return failure == null && reply instanceof MailboxProtocol.Appended;
+    }
+  }
+
+  /**
+   * Like {@link #append}, but one copy failing does not fail the others: completes, once every copy is durable
+   * or has failed, with one outcome per target in order. Fails as a whole only when the body cannot be stored.
+   */
+  public CompletionStage<List<Outcome>> appendEach(ByteString message, Metadata meta, List<MailboxAddress> targets) {
+    return storeBodies(message, targets).thenCompose(blobId -> {
+      List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
+      for (MailboxAddress target : targets) {
+        outcomes.add(appendAll(blobId, message.size(), meta, List.of(target)).toCompletableFuture()
+            .handle((r, ex) -> ex == null ? new Outcome(r.get(0), null) : new Outcome(null, ex)));
+      }
+      return CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new))
+          .thenApply(v -> outcomes.stream().map(CompletableFuture::join).toList());
+    });
   }
 
   private CompletionStage<List<MailboxProtocol.AppendReply>> appendAll(BlobId blobId, long size, Metadata meta,

@@ -17,15 +17,21 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.mailhive.account.AccountSharding;
+import org.apache.pekko.util.ByteString;
 import org.mailhive.blob.BlobStore;
 import org.mailhive.config.MailhiveSettings;
+import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.config.tls.TlsMaterial;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.imap.session.ImapSession;
 import org.mailhive.net.ListenerSpec;
+import org.mailhive.net.SessionFactory;
 import org.mailhive.net.TcpListener;
 import org.mailhive.shard.MailboxSharding;
+import org.mailhive.lmtp.LmtpSession;
+import org.mailhive.smtp.policy.RelayPolicy;
+import org.mailhive.smtp.reply.SmtpReply;
 import org.mailhive.smtp.session.SmtpSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +67,7 @@ public final class Node implements AutoCloseable {
     // Filled in by the guardian as each listener binds; known up front so that start() can wait for all.
     Map<String, CompletableFuture<InetSocketAddress>> bound = new LinkedHashMap<>();
     if (settings.node().hasRole("edge")) {
-      for (String proto : List.of("smtp", "imap", "imaps")) {
+      for (String proto : List.of("smtp", "submission", "submissions", "lmtp", "imap", "imaps")) {
         bound.put(proto, new CompletableFuture<>());
       }
     }
@@ -82,10 +88,24 @@ public final class Node implements AutoCloseable {
         Delivery delivery = new Delivery(sys, mailboxes, settings.storage().askTimeout(), chunk);
         String host = settings.node().bindAddress();
         Duration ask = settings.storage().askTimeout();
+        SmtpSettings smtp = settings.smtp();
+        String hostname = settings.node().hostname();
+        RelayPolicy relay = new RelayPolicy(directory, smtp.mynetworks());
+        ByteString tooMany = SmtpReply.bytes(SmtpReply.TOO_MANY_CONNECTIONS);
+        SessionFactory submission = conn ->
+            new SmtpSession(conn, SmtpSession.Service.SUBMISSION, smtp, hostname, directory, delivery, relay);
         for (ListenerSpec spec : List.of(
-            new ListenerSpec("smtp", host, settings.smtp().port(), false, tls.serverContext(),
-                settings.smtp().idleTimeout(),
-                conn -> new SmtpSession(conn, settings.smtp(), settings.node().hostname(), directory, delivery)),
+            new ListenerSpec("smtp", host, smtp.port(), false, tls.serverContext(), smtp.idleTimeout(),
+                conn -> new SmtpSession(conn, SmtpSession.Service.MX, smtp, hostname, directory, delivery, relay),
+                smtp.maxConnectionsPerIp(), tooMany),
+            // 2587 upgrades with STARTTLS, 2465 starts in TLS (RFC 8314); the session is the same.
+            new ListenerSpec("submission", host, smtp.submissionPort(), false, tls.serverContext(),
+                smtp.idleTimeout(), submission, smtp.maxConnectionsPerIp(), tooMany),
+            new ListenerSpec("submissions", host, smtp.submissionsPort(), true, tls.serverContext(),
+                smtp.idleTimeout(), submission, smtp.maxConnectionsPerIp(), tooMany),
+            new ListenerSpec("lmtp", host, settings.lmtp().port(), false, tls.serverContext(), smtp.idleTimeout(),
+                conn -> new LmtpSession(conn, smtp, hostname, directory, delivery, relay),
+                smtp.maxConnectionsPerIp(), tooMany),
             new ListenerSpec("imap", host, settings.imap().port(), false, tls.serverContext(),
                 settings.imap().idleTimeout(),
                 conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, accounts, delivery, ask)),

@@ -47,7 +47,8 @@ final class NodeProcess implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
         "-Dmailhive.node.data-dir=" + dataDir,
-        "-Dmailhive.cluster.port=0", "-Dmailhive.smtp.port=0", "-Dmailhive.imap.port=0",
+        "-Dmailhive.cluster.port=0", "-Dmailhive.smtp.port=0", "-Dmailhive.smtp.submission-port=0",
+        "-Dmailhive.smtp.submissions-port=0", "-Dmailhive.lmtp.port=0", "-Dmailhive.imap.port=0",
         "-Dmailhive.imap.tls-port=0"));
     cmd.addAll(extraJvmArgs);
     cmd.addAll(List.of("-jar", jar.toString()));

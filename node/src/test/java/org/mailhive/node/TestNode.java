@@ -23,11 +23,22 @@ final class TestNode implements AutoCloseable {
     return start(dataDir, Map.of());
   }
 
+  /** A node whose directory also holds these users (address to password), created before it starts. */
+  static TestNode start(Path dataDir, Map<String, Object> extra, Map<String, String> users) throws Exception {
+    org.mailhive.directory.UserDirectory directory =
+        org.mailhive.directory.UserDirectory.open(dataDir.resolve("users"));
+    users.forEach(directory::setPassword);
+    return start(dataDir, extra);
+  }
+
   static TestNode start(Path dataDir, Map<String, Object> extra) throws Exception {
     Map<String, Object> m = new java.util.HashMap<>(Map.of(
         "mailhive.node.data-dir", dataDir.toString(),
         "mailhive.cluster.port", 0,
         "mailhive.smtp.port", 0,
+        "mailhive.smtp.submission-port", 0,
+        "mailhive.smtp.submissions-port", 0,
+        "mailhive.lmtp.port", 0,
         "mailhive.imap.port", 0,
         "mailhive.imap.tls-port", 0));
     m.putAll(extra);
@@ -38,6 +49,10 @@ final class TestNode implements AutoCloseable {
 
   int smtpPort() {
     return node.port("smtp").getPort();
+  }
+
+  int port(String protocol) {
+    return node.port(protocol).getPort();
   }
 
   int imapPort() {

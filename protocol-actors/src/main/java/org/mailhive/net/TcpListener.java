@@ -1,6 +1,9 @@
 package org.mailhive.net;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +29,9 @@ import org.apache.pekko.util.ByteString;
 public final class TcpListener {
   private TcpListener() {}
 
-  public sealed interface Command permits Accepted, BindFailed, Bound {}
+  public sealed interface Command permits Accepted, BindFailed, Bound, ConnectionEnded {}
+
+  record ConnectionEnded(InetAddress client) implements Command {}
 
   record Accepted(Tcp.IncomingConnection connection) implements Command {}
 
@@ -49,6 +54,7 @@ public final class TcpListener {
           .to(Sink.foreach(c -> self.tell(new Accepted(c))))
           .run(mat);
       ctx.pipeToSelf(binding, (b, ex) -> ex == null ? new Bound(b) : new BindFailed(ex));
+      Map<InetAddress, Integer> perClient = new HashMap<>();
       return Behaviors.receive(Command.class)
           .onMessage(Bound.class, m -> {
             ctx.getLog().info("listening proto={} addr={}:{} tls={}", spec.protocol(), spec.host(),
@@ -62,16 +68,37 @@ public final class TcpListener {
             onBound.completeExceptionally(m.cause());
             return Behaviors.stopped();
           })
-          .onMessage(Accepted.class, m -> accept(ctx, mat, spec, m.connection()))
+          .onMessage(Accepted.class, m -> accept(ctx, mat, spec, m.connection(), perClient))
+          .onMessage(ConnectionEnded.class, m -> {
+            perClient.computeIfPresent(m.client(), (k, n) -> n <= 1 ? null : n - 1);
+            return Behaviors.same();
+          })
           .build();
     });
   }
 
   private static Behavior<Command> accept(ActorContext<Command> ctx, Materializer mat, ListenerSpec spec,
-                                          Tcp.IncomingConnection connection) {
+                                          Tcp.IncomingConnection connection, Map<InetAddress, Integer> perClient) {
     String sid = Long.toHexString(SIDS.incrementAndGet() & 0xffffffL);
+    InetAddress client = connection.remoteAddress().getAddress();
+    ListenerSpec connSpec = spec;
+    int open = perClient.getOrDefault(client, 0);
+    boolean refused = spec.maxConnectionsPerIp() > 0 && open >= spec.maxConnectionsPerIp();
+    if (refused) {
+      // Still a connection actor, so a plaintext client reads a protocol reply and a clean close rather than a
+      // reset. With implicit TLS the reply would need a handshake first; the client sees the connection closed
+      // during it. A refused connection does not count towards the limit.
+      ctx.getLog().info("limit_hit limit={}.max-connections-per-ip rip={} open={} sid={}", spec.protocol(),
+          client.getHostAddress(), open, sid);
+      connSpec = new ListenerSpec(spec.protocol(), spec.host(), spec.port(), spec.implicitTls(), spec.tls(),
+          spec.idleTimeout(), conn -> new RefusingSession(conn, spec.refusal()), 0, spec.refusal());
+    }
     ActorRef<ConnectionActor.Command> actor = ctx.spawn(
-        ConnectionActor.create(spec, connection.remoteAddress(), connection.localAddress(), sid), "conn-" + sid);
+        ConnectionActor.create(connSpec, connection.remoteAddress(), connection.localAddress(), sid), "conn-" + sid);
+    if (!refused) {
+      perClient.put(client, open + 1);
+      ctx.watchWith(actor, new ConnectionEnded(client));
+    }
     Sink<ByteString, org.apache.pekko.NotUsed> in = ActorSink.actorRefWithBackpressure(actor,
         ConnectionActor.Received::new, ConnectionActor.StreamInit::new, ConnectionActor.Ack.INSTANCE,
         ConnectionActor.StreamCompleted.INSTANCE, ConnectionActor.StreamFailed::new);
