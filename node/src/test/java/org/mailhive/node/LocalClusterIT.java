@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalClusterIT {
   private static final int NODES = 3;
   private static final int USERS = 30;
-  private static final Duration CLUSTER_UP_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration CLUSTER_UP_TIMEOUT = Duration.ofSeconds(180);
   private static final List<NodeProcess> nodes = new ArrayList<>();
   private static String password;
 
@@ -71,7 +71,7 @@ class LocalClusterIT {
       }));
     }
     for (CompletableFuture<NodeProcess> f : starting) {
-      nodes.add(f.get(120, TimeUnit.SECONDS));
+      nodes.add(f.get(300, TimeUnit.SECONDS));
     }
     for (int i = 0; i < NODES; i++) {
       assertTrue(nodes.get(i).awaitLog("members=" + NODES, CLUSTER_UP_TIMEOUT),

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class NodeProcess implements AutoCloseable {
   private static final Pattern PORT = Pattern.compile("(smtp|imap|imaps)=(\\d+)");
-  private static final long START_TIMEOUT_S = 90;
+  // Generous: three JVMs starting at once on a 2-core CI machine under a full build take well over a minute.
+  private static final long START_TIMEOUT_S = 240;
 
   final Process process;
   final Path log;
