@@ -34,6 +34,7 @@ class MbsyncIT {
   private static final String PASSWORD = "mbsync-test-password";
   private static final int MESSAGES = Integer.getInteger("mailhive.mbsync.messages", 300);
   private static final int LOCAL_NEW = 5;
+  private static final int SEED_CONNECTIONS = 4;
 
   TestNode node;
   Path dir;
@@ -70,12 +71,44 @@ class MbsyncIT {
     return String.join(" ", f);
   }
 
-  /** Pipelined APPENDs with non-synchronising literals (RFC 7888), read back by a second thread. */
-  private void seed(LineClient imap) throws Exception {
+  /**
+   * Pipelined APPENDs with non-synchronising literals (RFC 7888) on {@link #SEED_CONNECTIONS} connections at once
+   * (each session runs its APPENDs one after another, waiting for each to be durable); a second thread per
+   * connection reads the tagged replies. Message i goes over connection i % SEED_CONNECTIONS.
+   */
+  private void seed() throws Exception {
+    List<CompletableFuture<Integer>> all = new ArrayList<>();
+    for (int c = 0; c < SEED_CONNECTIONS; c++) {
+      int conn = c;
+      all.add(CompletableFuture.supplyAsync(() -> {
+        try (LineClient imap = new LineClient(node.imapPort())) {
+          imap.line();
+          assertTrue(LineClient.last(imap.imap("a", "LOGIN " + USER + " " + PASSWORD)).startsWith("a OK"));
+          return seedOver(imap, conn);
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      }));
+    }
+    int ok = 0;
+    for (CompletableFuture<Integer> f : all) {
+      ok += f.get(600, TimeUnit.SECONDS);
+    }
+    assertEquals(MESSAGES, ok);
+  }
+
+  private int seedOver(LineClient imap, int conn) throws Exception {
+    int expected = 0;
+    for (int i = 1; i <= MESSAGES; i++) {
+      if (i % SEED_CONNECTIONS == conn) {
+        expected++;
+      }
+    }
+    int replies = expected;
     CompletableFuture<Integer> oks = CompletableFuture.supplyAsync(() -> {
       int ok = 0;
       try {
-        for (int i = 0; i < MESSAGES; i++) {
+        for (int n = 0; n < replies; n++) {
           String l;
           do {
             l = imap.line();
@@ -91,15 +124,19 @@ class MbsyncIT {
     });
     StringBuilder batch = new StringBuilder();
     for (int i = 1; i <= MESSAGES; i++) {
+      if (i % SEED_CONNECTIONS != conn) {
+        continue;
+      }
       String m = message(i);
       batch.append("s").append(i).append(" APPEND INBOX (").append(flags(i)).append(") {")
           .append(m.getBytes(StandardCharsets.UTF_8).length).append("+}\r\n").append(m).append("\r\n");
-      if (batch.length() > 32_000 || i == MESSAGES) {
+      if (batch.length() > 32_000) {
         imap.send(batch.toString());
         batch.setLength(0);
       }
     }
-    assertEquals(MESSAGES, oks.get(300, TimeUnit.SECONDS));
+    imap.send(batch.toString());
+    return oks.get(600, TimeUnit.SECONDS);
   }
 
   private record Result(int exit, String out) {}
@@ -136,11 +173,7 @@ class MbsyncIT {
   @Test
   void syncsTheMailboxDownAndLocalChangesBackUpWithFlags() throws Exception {
     long t0 = System.nanoTime();
-    try (LineClient imap = new LineClient(node.imapPort())) {
-      imap.line();
-      assertTrue(LineClient.last(imap.imap("a", "LOGIN " + USER + " " + PASSWORD)).startsWith("a OK"));
-      seed(imap);
-    }
+    seed();
     long t1 = System.nanoTime();
     Path maildir = dir.resolve("Maildir");
     Path inbox = maildir.resolve("INBOX");
