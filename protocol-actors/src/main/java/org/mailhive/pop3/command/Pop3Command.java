@@ -10,7 +10,7 @@ import org.mailhive.pop3.parse.Pop3ParseException;
  */
 public sealed interface Pop3Command {
 
-  /** Which state a command is valid in (RFC 1939 §3); CAPA, NOOP-less QUIT are valid in both. */
+  /** Which state a command is valid in (RFC 1939 §3); CAPA and QUIT are valid in both. */
   enum Phase { AUTHORIZATION, TRANSACTION, ANY }
 
   Phase phase();
