@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record MailhiveSettings(
     NodeSettings node, ClusterSettings cluster, DemoSettings demo, StorageSettings storage,
-    SmtpSettings smtp, LmtpSettings lmtp, ImapSettings imap) {
+    SmtpSettings smtp, LmtpSettings lmtp, ImapSettings imap, Pop3Settings pop3) {
 
   public record NodeSettings(String bindAddress, Path dataDir, String hostname, Set<String> roles, int weight) {
     public boolean hasRole(String role) {
@@ -50,6 +50,8 @@ public record MailhiveSettings(
   public record ImapSettings(int port, int tlsPort, int maxLineLength, long maxLiteralSize, int maxNestingDepth,
                              Duration idleTimeout, int maxAuthFailures) {}
 
+  public record Pop3Settings(int port, int tlsPort, int maxLineLength, Duration idleTimeout, int maxAuthFailures) {}
+
   private static final Set<String> KNOWN_ROLES = Set.of("edge", "store");
   private static final long KIB = 1024;
   private static final long MIB = 1024 * KIB;
@@ -60,7 +62,8 @@ public record MailhiveSettings(
     SettingsReader root = new SettingsReader(config, "mailhive");
     NodeSettings node = node(root.area("node"));
     return new MailhiveSettings(node, cluster(root.area("cluster")), demo(root.area("demo"), node.dataDir()),
-        storage(root.area("storage")), smtp(root.area("smtp")), lmtp(root.area("lmtp")), imap(root.area("imap")));
+        storage(root.area("storage")), smtp(root.area("smtp")), lmtp(root.area("lmtp")), imap(root.area("imap")),
+        pop3(root.area("pop3")));
   }
 
   private static NodeSettings node(SettingsReader r) {
@@ -130,6 +133,14 @@ public record MailhiveSettings(
         (int) limits.bytesIn("max-line-length", 1 * KIB, 16 * MIB, "1k", "16M"),
         limits.bytesIn("max-literal-size", 1 * KIB, 2 * GIB, "1k", "2G"),
         (int) limits.intIn("max-nesting-depth", 2, 1000),
+        limits.durationIn("idle-timeout", Duration.ofMinutes(1), Duration.ofHours(24)),
+        (int) limits.intIn("max-auth-failures", 1, 100));
+  }
+
+  private static Pop3Settings pop3(SettingsReader r) {
+    SettingsReader limits = r.area("limits");
+    return new Pop3Settings(r.port("port"), r.port("tls-port"),
+        (int) limits.bytesIn("max-line-length", 255, 64 * KIB, "255", "64k"),
         limits.durationIn("idle-timeout", Duration.ofMinutes(1), Duration.ofHours(24)),
         (int) limits.intIn("max-auth-failures", 1, 100));
   }

@@ -28,6 +28,7 @@ import org.mailhive.imap.session.ImapSession;
 import org.mailhive.net.ListenerSpec;
 import org.mailhive.net.SessionFactory;
 import org.mailhive.net.TcpListener;
+import org.mailhive.pop3.session.Pop3Session;
 import org.mailhive.shard.MailboxSharding;
 import org.mailhive.lmtp.LmtpSession;
 import org.mailhive.smtp.policy.RelayPolicy;
@@ -67,7 +68,7 @@ public final class Node implements AutoCloseable {
     // Filled in by the guardian as each listener binds; known up front so that start() can wait for all.
     Map<String, CompletableFuture<InetSocketAddress>> bound = new LinkedHashMap<>();
     if (settings.node().hasRole("edge")) {
-      for (String proto : List.of("smtp", "submission", "submissions", "lmtp", "imap", "imaps")) {
+      for (String proto : List.of("smtp", "submission", "submissions", "lmtp", "imap", "imaps", "pop3", "pop3s")) {
         bound.put(proto, new CompletableFuture<>());
       }
     }
@@ -111,7 +112,14 @@ public final class Node implements AutoCloseable {
                 conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, accounts, delivery, ask)),
             new ListenerSpec("imaps", host, settings.imap().tlsPort(), true, tls.serverContext(),
                 settings.imap().idleTimeout(),
-                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, accounts, delivery, ask)))) {
+                conn -> new ImapSession(conn, settings.imap(), directory, mailboxes, accounts, delivery, ask)),
+            // 2110 upgrades with STLS (RFC 2595), 2995 starts in TLS (RFC 8314); the session is the same.
+            new ListenerSpec("pop3", host, settings.pop3().port(), false, tls.serverContext(),
+                settings.pop3().idleTimeout(),
+                conn -> new Pop3Session(conn, settings.pop3(), directory, mailboxes, delivery, ask)),
+            new ListenerSpec("pop3s", host, settings.pop3().tlsPort(), true, tls.serverContext(),
+                settings.pop3().idleTimeout(),
+                conn -> new Pop3Session(conn, settings.pop3(), directory, mailboxes, delivery, ask)))) {
           ctx.spawn(TcpListener.create(spec, bound.get(spec.protocol())), "listener-" + spec.protocol());
         }
       }
