@@ -24,12 +24,17 @@ public final class FetchRenderer {
     return "\"" + (s.charAt(0) == '0' ? " " + s.substring(1) : s) + "\"";
   }
 
-  public static String flags(MessageMeta m) {
-    return "(" + String.join(" ", m.flags()) + ")";
+  /** RFC 3501 §2.3.2: \Recent is not stored with the message; the session says whether it is recent in it. */
+  public static String flags(MessageMeta m, boolean recent) {
+    if (!recent) {
+      return "(" + String.join(" ", m.flags()) + ")";
+    }
+    return "(" + String.join(" ", m.flags()) + (m.flags().isEmpty() ? "" : " ") + "\\Recent)";
   }
 
   /** The whole "* seq FETCH (…)" response including CRLF. {@code body} may be null if no section is asked. */
-  public static ByteString render(int seq, MessageMeta m, FetchCommand cmd, ByteString body, boolean includeFlags) {
+  public static ByteString render(int seq, MessageMeta m, boolean recent, FetchCommand cmd, ByteString body,
+                                  boolean includeFlags) {
     ByteStringBuilder out = new ByteStringBuilder();
     StringBuilder text = new StringBuilder("* ").append(seq).append(" FETCH (");
     boolean first = true;
@@ -41,7 +46,7 @@ public final class FetchRenderer {
       first = false;
       if (item instanceof FetchCommand.Simple s) {
         flagsDone |= s.attribute() == FetchCommand.Attribute.FLAGS;
-        text.append(simple(s.attribute(), m));
+        text.append(simple(s.attribute(), m, recent));
       } else if (item instanceof FetchCommand.Section sec) {
         ByteString data = BodySections.extract(body, sec);
         long origin = 0;
@@ -62,16 +67,16 @@ public final class FetchRenderer {
       }
     }
     if (includeFlags && !flagsDone) {
-      text.append(first ? "" : " ").append("FLAGS ").append(flags(m));
+      text.append(first ? "" : " ").append("FLAGS ").append(flags(m, recent));
     }
     text.append(")\r\n");
     out.append(ByteString.fromString(text.toString(), StandardCharsets.UTF_8));
     return out.result();
   }
 
-  private static String simple(FetchCommand.Attribute a, MessageMeta m) {
+  private static String simple(FetchCommand.Attribute a, MessageMeta m, boolean recent) {
     return switch (a) {
-      case FLAGS -> "FLAGS " + flags(m);
+      case FLAGS -> "FLAGS " + flags(m, recent);
       case UID -> "UID " + m.uid();
       case RFC822_SIZE -> "RFC822.SIZE " + m.size();
       case INTERNALDATE -> "INTERNALDATE " + internalDate(m.internalDate());

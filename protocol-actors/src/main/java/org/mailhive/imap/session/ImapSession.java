@@ -729,7 +729,8 @@ public final class ImapSession implements ProtocolSession {
                            List<String> items, ActorRef<MailboxProtocol.Change> subscriber) {
     busy = true;
     conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(address), askTimeout,
-        replyTo -> new MailboxProtocol.Open(subscriber, replyTo),
+        // RFC 3501 §2.3.2: SELECT takes \Recent; EXAMINE and STATUS change no per-user state (§6.3.2).
+        replyTo -> new MailboxProtocol.Open(subscriber, purpose.equals("SELECT"), replyTo),
         (opened, ex) -> new MailboxOpened(tag, name, address, readOnly, purpose, items, opened, ex));
   }
 
@@ -744,7 +745,7 @@ public final class ImapSession implements ProtocolSession {
       for (String item : m.items()) {
         long value = switch (item) {
           case "MESSAGES" -> o.messages().size();
-          case "RECENT" -> 0;
+          case "RECENT" -> o.recentCount();
           case "UIDNEXT" -> o.uidNext();
           case "UIDVALIDITY" -> o.uidValidity();
           default -> o.messages().stream().filter(x -> !x.hasFlag("\\Seen")).count();
@@ -762,7 +763,7 @@ public final class ImapSession implements ProtocolSession {
     untagged("OK [PERMANENTFLAGS " + (m.readOnly() ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)")
         + "] Flags permitted");
     untagged(view.exists() + " EXISTS");
-    untagged("0 RECENT");
+    untagged(view.recentCount() + " RECENT");
     List<MessageMeta> all = view.all();
     for (int i = 0; i < all.size(); i++) {
       if (!all.get(i).hasFlag("\\Seen")) {
@@ -908,7 +909,7 @@ public final class ImapSession implements ProtocolSession {
     ByteStringBuilder out = new ByteStringBuilder();
     for (int seq : seqs) {
       MessageMeta meta = view.bySeq(seq);
-      out.append(FetchRenderer.render(seq, meta, cmd, bodies.get(meta.blobId()), flagsChanged));
+      out.append(FetchRenderer.render(seq, meta, view.isRecent(meta.uid()), cmd, bodies.get(meta.blobId()), flagsChanged));
     }
     conn.send(out.result());
     finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "FETCH completed");
@@ -943,7 +944,7 @@ public final class ImapSession implements ProtocolSession {
       MessageMeta updated = view.applyOwnFlags(u);
       if (updated != null && !m.cmd().silent()) {
         untagged(view.seqOf(u.uid()) + " FETCH (" + (m.cmd().byUid() ? "UID " + u.uid() + " " : "")
-            + "FLAGS " + FetchRenderer.flags(updated) + ")");
+            + "FLAGS " + FetchRenderer.flags(updated, view.isRecent(u.uid())) + ")");
       }
     }
     finishSelected(m.tag(), m.cmd().byUid(), (m.cmd().byUid() ? "UID " : "") + "STORE completed");
@@ -1136,7 +1137,8 @@ public final class ImapSession implements ProtocolSession {
     List<Long> hits = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       MessageMeta m = all.get(i);
-      if (cmd.key().matches(new SearchCommand.Candidate(i + 1, m, all.size(), largestUid, bodies.get(m.blobId())))) {
+      if (cmd.key().matches(new SearchCommand.Candidate(i + 1, m, view.isRecent(m.uid()), all.size(), largestUid,
+          bodies.get(m.blobId())))) {
         hits.add(cmd.byUid() ? m.uid() : i + 1);
       }
     }
