@@ -78,7 +78,7 @@ class ImapRecentIT {
       List<String> noop = owner.imap("n", "NOOP");
       assertTrue(noop.contains("* 2 EXISTS") && noop.contains("* 1 RECENT"), noop.toString());
       assertTrue(owner.imap("f", "FETCH 2 FLAGS").contains("* 2 FETCH (FLAGS (\\Recent))"));
-      assertTrue(owner.imap("st", "STORE 2 +FLAGS (\\Seen)").contains("* 2 FETCH (FLAGS (\\Seen \\Recent))"));
+      assertTrue(owner.imap("st", "STORE 2 +FLAGS (\\Seen)").contains("* 2 FETCH (FLAGS (\\Recent \\Seen))"));
 
       List<String> otherNoop = other.imap("n", "NOOP");
       assertFalse(otherNoop.stream().anyMatch(l -> l.endsWith(" RECENT") && !l.equals("* 0 RECENT")), otherNoop.toString());

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.TreeSet;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 import org.mailhive.imap.response.ImapResponse;
@@ -29,7 +30,11 @@ public final class FetchRenderer {
     if (!recent) {
       return "(" + String.join(" ", m.flags()) + ")";
     }
-    return "(" + String.join(" ", m.flags()) + (m.flags().isEmpty() ? "" : " ") + "\\Recent)";
+    // Stored flags are kept in case-insensitive order; \Recent takes its place among them.
+    TreeSet<String> all = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    all.addAll(m.flags());
+    all.add("\\Recent");
+    return "(" + String.join(" ", all) + ")";
   }
 
   /** The whole "* seq FETCH (…)" response including CRLF. {@code body} may be null if no section is asked. */
@@ -38,14 +43,19 @@ public final class FetchRenderer {
     ByteStringBuilder out = new ByteStringBuilder();
     StringBuilder text = new StringBuilder("* ").append(seq).append(" FETCH (");
     boolean first = true;
-    boolean flagsDone = false;
+    boolean flagsDone = cmd.items().stream().anyMatch(
+        i -> i instanceof FetchCommand.Simple s && s.attribute() == FetchCommand.Attribute.FLAGS);
+    // RFC 3501 §6.4.5: a fetch that set \Seen reports the new FLAGS; order is free; James puts them first.
+    if (includeFlags && !flagsDone) {
+      text.append("FLAGS ").append(flags(m, recent));
+      first = false;
+    }
     for (FetchCommand.Item item : cmd.items()) {
       if (!first) {
         text.append(' ');
       }
       first = false;
       if (item instanceof FetchCommand.Simple s) {
-        flagsDone |= s.attribute() == FetchCommand.Attribute.FLAGS;
         text.append(simple(s.attribute(), m, recent));
       } else if (item instanceof FetchCommand.Section sec) {
         ByteString data = BodySections.extract(body, sec);
@@ -65,9 +75,6 @@ public final class FetchRenderer {
         text.setLength(0);
         ImapResponse.literal(out, data);
       }
-    }
-    if (includeFlags && !flagsDone) {
-      text.append(first ? "" : " ").append("FLAGS ").append(flags(m, recent));
     }
     text.append(")\r\n");
     out.append(ByteString.fromString(text.toString(), StandardCharsets.UTF_8));

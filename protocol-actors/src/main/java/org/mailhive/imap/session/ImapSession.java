@@ -119,7 +119,15 @@ public final class ImapSession implements ProtocolSession {
   private State state = State.NOT_AUTHENTICATED;
   private boolean busy;
   private String user;
+  /** The user this session counts against max-connections-per-user-ip, until it is released once. */
+  private String countedUser;
   private MailboxView view;
+  /**
+   * \Recent UIDs this session claimed in mailboxes it left by selecting another (or the same) one: RFC 3501 §2.3.2
+   * makes a message recent in the session that was first notified, so a re-SELECT still shows it. CLOSE and
+   * UNSELECT give them up, as James does; no other session can get them back either way.
+   */
+  private final Map<MailboxAddress, Set<Long>> keptRecent = new HashMap<>();
   private String saslTag;
   private int authFailures;
   private String idleTag;
@@ -243,6 +251,14 @@ public final class ImapSession implements ProtocolSession {
   @Override
   public void onClosed() {
     leaveMailbox();
+    releaseUser();
+  }
+
+  private void releaseUser() {
+    if (countedUser != null) {
+      UserConnections.of(conn.context().getSystem()).release(countedUser, conn.remote().getAddress());
+      countedUser = null;
+    }
   }
 
   // ---- command loop ----
@@ -344,9 +360,10 @@ public final class ImapSession implements ProtocolSession {
   private void logout(String tag, ImapArgs args) throws ImapParseException {
     args.end();
     untagged(ImapResponse.BYE_LOGOUT);
-    ok(tag, "LOGOUT completed");
     state = State.LOGOUT;
     leaveMailbox();
+    releaseUser();
+    ok(tag, "LOGOUT completed");
     conn.close("logout");
   }
 
@@ -441,7 +458,16 @@ public final class ImapSession implements ProtocolSession {
       authFailed(m.tag(), m.login(), m.mech());
       return;
     }
+    // Dovecot closes with "* BYE" here; we answer NO [LIMIT] (RFC 5530) and keep the session, so the client can say
+    // why to its user and try again once another of its connections has gone.
+    if (!UserConnections.of(conn.context().getSystem()).tryAcquire(m.user().get(), conn.remote().getAddress(),
+        settings.maxConnectionsPerUserIp())) {
+      limitHit("imap.max-connections-per-user-ip");
+      no(m.tag(), ImapResponse.TOO_MANY_USER_CONNECTIONS);
+      return;
+    }
     user = m.user().get();
+    countedUser = user;
     state = State.AUTHENTICATED;
     conn.context().getLog().info("auth_ok proto=imap user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
         m.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
@@ -699,6 +725,9 @@ public final class ImapSession implements ProtocolSession {
     args.sp();
     String name = args.mailbox();
     args.end();
+    if (view != null) {
+      keptRecent.put(view.address, view.ownedRecent());
+    }
     leaveMailbox();
     state = State.AUTHENTICATED;
     withFolder(tag, name, ImapResponse.NONEXISTENT, address ->
@@ -757,10 +786,11 @@ public final class ImapSession implements ProtocolSession {
       ok(m.tag(), "STATUS completed");
       return;
     }
-    view = new MailboxView(m.address(), m.readOnly(), o);
+    Set<Long> kept = keptRecent.remove(m.address());
+    view = new MailboxView(m.address(), m.readOnly(), o, kept == null ? Set.of() : kept);
     state = State.SELECTED;
     untagged("FLAGS " + SYSTEM_FLAGS);
-    untagged("OK [PERMANENTFLAGS " + (m.readOnly() ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)")
+    untagged("OK [PERMANENTFLAGS " + (m.readOnly() ? "()" : "(\\Answered \\Deleted \\Draft \\Flagged \\Seen \\*)")
         + "] Flags permitted");
     untagged(view.exists() + " EXISTS");
     untagged(view.recentCount() + " RECENT");

@@ -34,17 +34,22 @@ final class MailboxView {
   private final TreeSet<Long> pendingRemoved = new TreeSet<>();
   /** UIDs that are \Recent in this session (RFC 3501 §2.3.2); the mailbox entity decides which. */
   private final Set<Long> recent = new HashSet<>();
+  /** The subset this session claimed (all of {@link #recent} after a SELECT; after an EXAMINE only kept ones). */
+  private final Set<Long> owned = new HashSet<>();
   private int reportedRecent;
 
-  MailboxView(MailboxAddress address, boolean readOnly, MailboxProtocol.Opened opened) {
+  MailboxView(MailboxAddress address, boolean readOnly, MailboxProtocol.Opened opened, Set<Long> kept) {
     this.address = address;
     this.readOnly = readOnly;
     this.uidValidity = opened.uidValidity();
     this.messages = new ArrayList<>(opened.messages());
     // A SELECT claimed these; an EXAMINE sees them as recent without taking them (see MailboxEntity).
     for (MessageMeta m : messages) {
-      if (m.uid() >= opened.firstRecentUid()) {
+      if (m.uid() >= opened.firstRecentUid() || kept.contains(m.uid())) {
         recent.add(m.uid());
+        if (!readOnly || kept.contains(m.uid())) {
+          owned.add(m.uid());
+        }
       }
     }
     this.reportedRecent = recent.size();
@@ -52,6 +57,10 @@ final class MailboxView {
 
   boolean isRecent(long uid) {
     return recent.contains(uid);
+  }
+
+  Set<Long> ownedRecent() {
+    return Set.copyOf(owned);
   }
 
   int recentCount() {
@@ -122,6 +131,7 @@ final class MailboxView {
       pendingAdded.addAll(a.messages());
       if (a.recent()) {
         a.messages().forEach(m -> recent.add(m.uid()));
+        a.messages().forEach(m -> owned.add(m.uid()));
       }
     } else if (change instanceof MailboxProtocol.FlagsUpdated f) {
       for (UidFlags u : f.changed()) {
@@ -185,6 +195,7 @@ final class MailboxView {
       if (seq > 0) {
         messages.remove(seq - 1);
         untagged.accept(seq + " EXPUNGE");
+        owned.remove(uid);
         if (recent.remove(uid)) {
           reportedRecent--;
         }
