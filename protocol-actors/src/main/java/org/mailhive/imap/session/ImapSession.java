@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,9 +124,9 @@ public final class ImapSession implements ProtocolSession {
   private String countedUser;
   private MailboxView view;
   /**
-   * \Recent UIDs this session claimed in mailboxes it left by selecting another (or the same) one: RFC 3501 §2.3.2
-   * makes a message recent in the session that was first notified, so a re-SELECT still shows it. CLOSE and
-   * UNSELECT give them up, as James does; no other session can get them back either way.
+   * \Recent UIDs this session claimed in the mailbox it left by a new SELECT/EXAMINE: RFC 3501 §2.3.2 makes a
+   * message recent in the session that was first notified, so re-selecting the same mailbox still shows it.
+   * Selecting another mailbox, CLOSE and UNSELECT give them up, as James does; no other session gets them back.
    */
   private final Map<MailboxAddress, Set<Long>> keptRecent = new HashMap<>();
   private String saslTag;
@@ -725,6 +726,7 @@ public final class ImapSession implements ProtocolSession {
     args.sp();
     String name = args.mailbox();
     args.end();
+    keptRecent.clear();
     if (view != null) {
       keptRecent.put(view.address, view.ownedRecent());
     }
@@ -876,7 +878,7 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     if (!cmd.needsBody()) {
-      renderFetch(tag, cmd, seqs, Map.of());
+      renderFetch(tag, cmd, seqs, Map.of(), Set.of());
       return;
     }
     busy = true;
@@ -911,7 +913,7 @@ public final class ImapSession implements ProtocolSession {
       }
     }
     if (unseen.isEmpty()) {
-      renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies());
+      renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies(), Set.of());
       return;
     }
     busy = true;
@@ -926,20 +928,24 @@ public final class ImapSession implements ProtocolSession {
       storageFailed(m.tag(), m.failure());
       return;
     }
+    Set<Long> changed = new HashSet<>();
     if (m.reply() instanceof MailboxProtocol.FlagsStored fs) {
       for (UidFlags u : fs.changed()) {
         view.applyOwnFlags(u);
+        changed.add(u.uid());
       }
     }
-    renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies());
+    renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies(), changed);
   }
 
-  private void renderFetch(String tag, FetchCommand cmd, List<Integer> seqs, Map<String, ByteString> bodies) {
-    boolean flagsChanged = cmd.setsSeen() && !view.readOnly;
+  /** RFC 3501 §6.4.5: FLAGS go with a FETCH that set \Seen only for the messages whose flags it changed. */
+  private void renderFetch(String tag, FetchCommand cmd, List<Integer> seqs, Map<String, ByteString> bodies,
+                           Set<Long> seenSet) {
     ByteStringBuilder out = new ByteStringBuilder();
     for (int seq : seqs) {
       MessageMeta meta = view.bySeq(seq);
-      out.append(FetchRenderer.render(seq, meta, view.isRecent(meta.uid()), cmd, bodies.get(meta.blobId()), flagsChanged));
+      out.append(FetchRenderer.render(seq, meta, view.isRecent(meta.uid()), cmd, bodies.get(meta.blobId()),
+          seenSet.contains(meta.uid())));
     }
     conn.send(out.result());
     finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "FETCH completed");
