@@ -48,7 +48,7 @@ public record MailhiveSettings(
   public record LmtpSettings(int port) {}
 
   public record ImapSettings(int port, int tlsPort, int maxLineLength, long maxLiteralSize, int maxNestingDepth,
-                             Duration idleTimeout, int maxAuthFailures) {}
+                             Duration idleTimeout, int maxAuthFailures, int maxConnectionsPerUserIp) {}
 
   public record Pop3Settings(int port, int tlsPort, int maxLineLength, Duration idleTimeout, int maxAuthFailures) {}
 
@@ -134,7 +134,8 @@ public record MailhiveSettings(
         limits.bytesIn("max-literal-size", 1 * KIB, 2 * GIB, "1k", "2G"),
         (int) limits.intIn("max-nesting-depth", 2, 1000),
         limits.durationIn("idle-timeout", Duration.ofMinutes(1), Duration.ofHours(24)),
-        (int) limits.intIn("max-auth-failures", 1, 100));
+        (int) limits.intIn("max-auth-failures", 1, 100),
+        (int) limits.intIn("max-connections-per-user-ip", 1, 10_000));
   }
 
   private static Pop3Settings pop3(SettingsReader r) {

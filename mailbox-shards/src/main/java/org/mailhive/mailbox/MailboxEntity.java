@@ -14,6 +14,7 @@ import org.mailhive.mailbox.MailboxEvent.FlagsChanged;
 import org.mailhive.mailbox.MailboxEvent.MailboxCreated;
 import org.mailhive.mailbox.MailboxEvent.MessageAppended;
 import org.mailhive.mailbox.MailboxEvent.MessagesExpunged;
+import org.mailhive.mailbox.MailboxEvent.RecentClaimed;
 import org.mailhive.mailbox.MailboxProtocol.Append;
 import org.mailhive.mailbox.MailboxProtocol.Appended;
 import org.mailhive.mailbox.MailboxProtocol.Command;
@@ -36,11 +37,22 @@ import org.mailhive.mailbox.MailboxProtocol.Unsubscribe;
  * unsubscribe when they close. (The entity cannot watch them: the persistence testkit requires the behaviour
  * to be a bare EventSourcedBehavior without an ActorContext.)
  * A UID is never reused: UIDNEXT only grows, and UIDVALIDITY is fixed when the mailbox is created.
+ *
+ * <p>\Recent (RFC 3501 §2.3.2) is a claim, not a flag: the state keeps the UID up to which some session has
+ * claimed it. A SELECT ({@code Open} with {@code claimRecent}) takes every message above that mark and becomes the
+ * recent owner, which also takes messages delivered while it stays subscribed; EXAMINE and STATUS only look. The
+ * claim is persisted ({@code RecentClaimed}, one event per SELECT that finds unclaimed mail, or per delivery to a
+ * mailbox a session has SELECTed) so that a restart or shard hand-off does not make old mail recent again, as
+ * Dovecot keeps first_recent_uid in its index. The owner itself is runtime state: after a restart the next SELECT
+ * becomes owner. If an owner vanishes without unsubscribing, messages delivered meanwhile are recent in no session
+ * — RFC 3501 says they SHOULD then be recent, an accepted gap.
  */
 public final class MailboxEntity
     extends EventSourcedBehaviorWithEnforcedReplies<Command, MailboxEvent, MailboxState> {
 
   private final Set<ActorRef<MailboxProtocol.Change>> listeners = new HashSet<>();
+  /** The session that SELECTed last and is still subscribed: new messages are \Recent in it alone. */
+  private ActorRef<MailboxProtocol.Change> recentOwner;
 
   private MailboxEntity(PersistenceId persistenceId) {
     super(persistenceId);
@@ -76,10 +88,23 @@ public final class MailboxEntity
     if (cmd.listener() != null) {
       subscribe(cmd.listener());
     }
+    List<MailboxEvent> events = new ArrayList<>(2);
     if (!state.created()) {
-      return Effect().persist(created()).thenReply(cmd.replyTo(), MailboxEntity::opened);
+      events.add(created());
     }
-    return Effect().reply(cmd.replyTo(), opened(state));
+    long firstRecentUid = state.recentClaimedThrough() + 1;
+    if (cmd.claimRecent()) {
+      if (cmd.listener() != null) {
+        recentOwner = cmd.listener();
+      }
+      if (state.hasUnclaimedRecent()) {
+        events.add(new RecentClaimed(state.uidNext() - 1));
+      }
+    }
+    if (events.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), opened(state, firstRecentUid));
+    }
+    return Effect().persist(events).thenReply(cmd.replyTo(), s -> opened(s, firstRecentUid));
   }
 
   private ReplyEffect<MailboxEvent, MailboxState> onSubscribe(MailboxState state, Subscribe cmd) {
@@ -89,6 +114,9 @@ public final class MailboxEntity
 
   private ReplyEffect<MailboxEvent, MailboxState> onUnsubscribe(MailboxState state, Unsubscribe cmd) {
     listeners.remove(cmd.listener());
+    if (cmd.listener().equals(recentOwner)) {
+      recentOwner = null;
+    }
     return Effect().noReply();
   }
 
@@ -108,9 +136,14 @@ public final class MailboxEntity
     MessageMeta meta = new MessageMeta(uid, state.highestModSeq() + 1, Flags.normalise(cmd.flags()), cmd.size(),
         cmd.internalDate(), cmd.blobId(), cmd.envelope(), cmd.bodyStructure(), cmd.body());
     events.add(new MessageAppended(cmd.requestId().value(), meta));
+    // RFC 3501 §2.3.2: a message that arrives while a session has the mailbox SELECTed is recent in that session.
+    ActorRef<MailboxProtocol.Change> owner = recentOwner != null && listeners.contains(recentOwner) ? recentOwner : null;
+    if (owner != null) {
+      events.add(new RecentClaimed(uid));
+    }
     long replyValidity = uidValidity;
     return Effect().persist(events)
-        .thenRun(s -> notifyListeners(new MailboxProtocol.MessagesAdded(List.of(meta))))
+        .thenRun(s -> notifyAdded(meta, owner))
         .thenReply(cmd.replyTo(), s -> new Appended(replyValidity, uid));
   }
 
@@ -163,6 +196,12 @@ public final class MailboxEntity
     listeners.add(listener);
   }
 
+  private void notifyAdded(MessageMeta meta, ActorRef<MailboxProtocol.Change> recentOwner) {
+    for (ActorRef<MailboxProtocol.Change> l : listeners) {
+      l.tell(new MailboxProtocol.MessagesAdded(List.of(meta), l.equals(recentOwner)));
+    }
+  }
+
   private void notifyListeners(MailboxProtocol.Change change) {
     for (ActorRef<MailboxProtocol.Change> l : listeners) {
       l.tell(change);
@@ -175,7 +214,7 @@ public final class MailboxEntity
     return new MailboxCreated(Math.max(1, System.currentTimeMillis() / 1000));
   }
 
-  private static Opened opened(MailboxState s) {
-    return new Opened(s.uidValidity(), s.uidNext(), s.highestModSeq(), s.snapshot());
+  private static Opened opened(MailboxState s, long firstRecentUid) {
+    return new Opened(s.uidValidity(), s.uidNext(), s.highestModSeq(), s.snapshot(), firstRecentUid);
   }
 }

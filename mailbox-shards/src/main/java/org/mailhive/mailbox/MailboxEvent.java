@@ -9,7 +9,7 @@ import org.mailhive.serialization.CborSerializable;
  */
 public sealed interface MailboxEvent extends CborSerializable
     permits MailboxEvent.MailboxCreated, MailboxEvent.MessageAppended, MailboxEvent.FlagsChanged,
-            MailboxEvent.MessagesExpunged {
+            MailboxEvent.MessagesExpunged, MailboxEvent.RecentClaimed {
 
   record MailboxCreated(long uidValidity) implements MailboxEvent {}
 
@@ -19,4 +19,7 @@ public sealed interface MailboxEvent extends CborSerializable
   record FlagsChanged(List<UidFlags> changed, long modSeq) implements MailboxEvent {}
 
   record MessagesExpunged(List<Long> uids, long modSeq) implements MailboxEvent {}
+
+  /** A session took \Recent (RFC 3501 §2.3.2) for every message up to and including {@code throughUid}. */
+  record RecentClaimed(long throughUid) implements MailboxEvent {}
 }

@@ -11,11 +11,32 @@ public final class MailboxProtocol {
   public sealed interface Command extends CborSerializable
       permits Open, Subscribe, Unsubscribe, Append, StoreFlags, Expunge {}
 
-  /** Snapshot of the mailbox; creates it on first use. With a listener, also subscribes it to changes. */
-  public record Open(ActorRef<Change> listener, ActorRef<Opened> replyTo) implements Command {}
+  /**
+   * Snapshot of the mailbox; creates it on first use. With a listener, also subscribes it to changes.
+   * {@code claimRecent} is IMAP SELECT: the opener takes \Recent for every message no session has seen yet
+   * and for messages that arrive while it stays subscribed (RFC 3501 §2.3.2). EXAMINE and STATUS do not.
+   */
+  public record Open(ActorRef<Change> listener, boolean claimRecent, ActorRef<Opened> replyTo) implements Command {
+    public Open(ActorRef<Change> listener, ActorRef<Opened> replyTo) {
+      this(listener, false, replyTo);
+    }
+  }
 
-  public record Opened(long uidValidity, long uidNext, long highestModSeq, List<MessageMeta> messages)
-      implements CborSerializable {}
+  /**
+   * {@code firstRecentUid}: messages with this UID or above had not been claimed by any session before this
+   * Open; if the Open claimed them, they are \Recent in the opener alone.
+   */
+  public record Opened(long uidValidity, long uidNext, long highestModSeq, List<MessageMeta> messages,
+                       long firstRecentUid) implements CborSerializable {
+    public Opened(long uidValidity, long uidNext, long highestModSeq, List<MessageMeta> messages) {
+      this(uidValidity, uidNext, highestModSeq, messages, uidNext);
+    }
+
+    /** How many of the snapshot's messages are recent (RFC 3501 §7.3.2 RECENT, STATUS RECENT). */
+    public long recentCount() {
+      return messages.stream().filter(m -> m.uid() >= firstRecentUid).count();
+    }
+  }
 
   /** (Re-)subscribes a listener; idempotent, so sessions send it again whenever they poll or IDLE. */
   public record Subscribe(ActorRef<Change> listener) implements Command {}
@@ -53,7 +74,12 @@ public final class MailboxProtocol {
   /** Pushed to every subscribed session after the change is durable. */
   public sealed interface Change extends CborSerializable permits MessagesAdded, FlagsUpdated, MessagesRemoved {}
 
-  public record MessagesAdded(List<MessageMeta> messages) implements Change {}
+  /** {@code recent}: the receiving session is the one that owns \Recent for these messages. */
+  public record MessagesAdded(List<MessageMeta> messages, boolean recent) implements Change {
+    public MessagesAdded(List<MessageMeta> messages) {
+      this(messages, false);
+    }
+  }
 
   public record FlagsUpdated(List<UidFlags> changed) implements Change {}
 

@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * The state of one mailbox: UIDVALIDITY, UIDNEXT, the highest modification sequence and every message's
- * metadata in UID order.
+ * metadata in UID order, and the UID up to which \Recent has been claimed by a session.
  *
  * <p>Unlike most of our state classes this one is mutable: a mailbox holds up to millions of messages, and an
  * immutable copy per appended message would make delivery O(n). It is safe because only {@link #apply} changes
@@ -22,6 +22,7 @@ public final class MailboxState {
   private long uidValidity;
   private long uidNext = 1;
   private long highestModSeq;
+  private long recentClaimedThrough;
   private final TreeMap<Long, MessageMeta> messages = new TreeMap<>();
   private final LinkedHashMap<String, Long> recentAppends = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
@@ -44,6 +45,16 @@ public final class MailboxState {
 
   public long highestModSeq() {
     return highestModSeq;
+  }
+
+  /** Messages above this UID are recent and not yet claimed by any session (RFC 3501 §2.3.2). */
+  public long recentClaimedThrough() {
+    return recentClaimedThrough;
+  }
+
+  /** Whether a message exists that no session has claimed \Recent for. */
+  public boolean hasUnclaimedRecent() {
+    return !messages.isEmpty() && messages.lastKey() > recentClaimedThrough;
   }
 
   public int size() {
@@ -95,6 +106,8 @@ public final class MailboxState {
         messages.remove(uid);
       }
       highestModSeq = Math.max(highestModSeq, e.modSeq());
+    } else if (event instanceof MailboxEvent.RecentClaimed e) {
+      recentClaimedThrough = Math.max(recentClaimedThrough, e.throughUid());
     } else {
       throw new IllegalArgumentException("unknown mailbox event " + event.getClass().getName());
     }

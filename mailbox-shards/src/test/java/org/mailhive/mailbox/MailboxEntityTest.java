@@ -98,4 +98,55 @@ class MailboxEntityTest {
     var added = listener.expectMessageClass(MailboxProtocol.MessagesAdded.class, Duration.ofSeconds(3));
     assertEquals(1, added.messages().get(0).uid());
   }
+
+  private CommandResultWithReply<MailboxProtocol.Command, MailboxEvent, MailboxState, MailboxProtocol.Opened> open(
+      TestProbe<MailboxProtocol.Change> listener, boolean claimRecent) {
+    return kit.runCommand(replyTo -> new MailboxProtocol.Open(listener == null ? null : listener.getRef(), claimRecent, replyTo));
+  }
+
+  @Test
+  void firstSelectClaimsRecentAndTheNextSelectFindsNone() {
+    append("r1");
+    append("r2");
+    var examined = open(null, false);
+    assertEquals(2, examined.reply().recentCount(), "EXAMINE sees the unclaimed messages as recent");
+    assertTrue(examined.hasNoEvents(), "EXAMINE does not take \\Recent");
+    var first = open(null, true);
+    assertEquals(2, first.reply().recentCount());
+    assertEquals(List.of(new MailboxEvent.RecentClaimed(2)), first.events());
+    var second = open(null, true);
+    assertEquals(0, second.reply().recentCount());
+    assertTrue(second.hasNoEvents());
+  }
+
+  @Test
+  void messageDeliveredWhileSelectedIsRecentInTheSelectingSessionOnly() {
+    TestProbe<MailboxProtocol.Change> selecting = TestProbe.create(TESTKIT.system());
+    TestProbe<MailboxProtocol.Change> examining = TestProbe.create(TESTKIT.system());
+    open(selecting, true);
+    open(examining, false);
+    var appended = append("r1");
+    assertInstanceOf(MailboxEvent.RecentClaimed.class, appended.events().get(appended.events().size() - 1));
+    assertTrue(selecting.expectMessageClass(MailboxProtocol.MessagesAdded.class, Duration.ofSeconds(3)).recent());
+    assertEquals(false, examining.expectMessageClass(MailboxProtocol.MessagesAdded.class, Duration.ofSeconds(3)).recent());
+    assertEquals(0, open(null, true).reply().recentCount(), "already claimed by the selecting session");
+  }
+
+  @Test
+  void messageDeliveredAfterTheOwnerLeftStaysRecentForTheNextSelect() {
+    TestProbe<MailboxProtocol.Change> selecting = TestProbe.create(TESTKIT.system());
+    open(selecting, true);
+    kit.runCommand(new MailboxProtocol.Unsubscribe(selecting.getRef()));
+    append("r1");
+    assertEquals(1, open(null, true).reply().recentCount());
+  }
+
+  @Test
+  void claimedRecentStaysClaimedAfterRestart() {
+    append("r1");
+    open(null, true);
+    kit.restart();
+    assertEquals(1, kit.getState().recentClaimedThrough());
+    assertEquals(0, open(null, true).reply().recentCount());
+  }
 }

@@ -101,6 +101,7 @@ class ImapFoldersIT {
       assertEquals("+ idling", idler.line());
       append(other, "Idle", "Subject: ping\r\n\r\nhi\r\n");
       assertEquals("* 1 EXISTS", idler.line());
+      assertEquals("* 1 RECENT", idler.line(), "the idler SELECTed Idle, so new mail is recent in it (RFC 3501 §2.3.2)");
       idler.send("DONE\r\n");
       assertEquals("c OK IDLE terminated", idler.line());
       assertTrue(idler.imap("d", "NAMESPACE").contains("* NAMESPACE ((\"\" \"/\")) NIL NIL"));

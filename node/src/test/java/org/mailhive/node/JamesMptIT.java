@@ -31,6 +31,30 @@ import org.mailhive.directory.UserDirectory;
  * test. The skip list below gives a reason for every script not attempted.
  *
  * <p>Lenient pass counts are asserted as a floor: raise the floor when more scripts pass; a regression fails.
+ *
+ * <p>Remaining lenient failures (measured 2026-11-25: 34 passed, 62 failed of 96), by cause:
+ * <ul>
+ *   <li>12 James' "." hierarchy delimiter where we use "/" as Dovecot does (List*, Rename{Hierarchy,Inbox,Selected},
+ *       Subscribe, Namespace).</li>
+ *   <li>11 FETCH transcripts not yet analysed line by line: literal bodies (FetchBodyNoSection, FetchPeek,
+ *       FetchRFC822*, ExamineReadOnly, FetchStructureEmbedded, Concurrent*UIDToMSNMapping), header names echoed in
+ *       the client's case (FetchMultipleMessages), "7bit" kept as sent (FetchSingleMessage).</li>
+ *   <li>8 extra spaces between arguments, which James tolerates and RFC 3501 §9 does not allow (Status,
+ *       ExpungeBasics, Rename, *SearchAtoms*, *SearchCombinations).</li>
+ *   <li>7 James closes with "* BYE" on a bad tag, an unknown command or three failed logins; we answer BAD and
+ *       go on (BadTag, BogusCommand, IllegalTag, JustTag, NoCommand, NoTag, LoginThreeStrikes).</li>
+ *   <li>4 RECENT counts: James re-sends "* n RECENT" after EXPUNGE, which RFC 3501 §7.4.1 does not ask for, and its
+ *       STATUS RECENT counts messages another session already claimed (AppendExpunge, Uid,
+ *       ConcurrentExpungeResponse, ConcurrentExistsResponse).</li>
+ *   <li>4 empty FETCH attribute lists "()" (not in RFC 3501's grammar) and the PARTIAL extension.</li>
+ *   <li>3 NO instead of our BAD for a command in the wrong state (Valid*).</li>
+ *   <li>3 mailbox names James refuses and we accept, or the reverse (Create, CreateErrorWithLongName,
+ *       ListWithPercentWildcardInMailboxName).</li>
+ *   <li>10 single causes: BYE when the selected mailbox is deleted, UID in unsolicited FETCH, RENAME of the selected
+ *       mailbox, FETCH 1:* on an empty mailbox, ID NIL, COPYUID before EXPUNGE in MOVE (as RFC 6851 §4.3 shows),
+ *       BAD for UID MOVE of no message, keywords in FLAGS/PERMANENTFLAGS, PERMANENTFLAGS in SelectEmpty,
+ *       ConcurrentCrossExpunge.</li>
+ * </ul>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JamesMptIT {
@@ -38,8 +62,8 @@ class JamesMptIT {
   private static final Pattern LOGIN = Pattern.compile("(?i)(LOGIN +)(\"?)(imapuser|boby|diana|delegate)(\"?)( )");
   private static final List<String> USERS = List.of("imapuser", "boby", "diana", "delegate");
 
-  /** Measured: 9 of 96 attempted pass leniently (issue #4 asks for 90 %); most failures are \Recent (never set yet) and "." as James' delimiter. */
-  private static final int LENIENT_FLOOR = 9;
+  /** Measured: 34 of 96 attempted pass leniently (issue #4 asks for 90 %); the failures by cause are in the class Javadoc. */
+  private static final int LENIENT_FLOOR = 34;
   private static final int STRICT_FLOOR = 0;
   private static final boolean STRICT = Boolean.getBoolean("mailhive.mpt.strict");
 

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.TreeSet;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 import org.mailhive.imap.response.ImapResponse;
@@ -24,24 +25,38 @@ public final class FetchRenderer {
     return "\"" + (s.charAt(0) == '0' ? " " + s.substring(1) : s) + "\"";
   }
 
-  public static String flags(MessageMeta m) {
-    return "(" + String.join(" ", m.flags()) + ")";
+  /** RFC 3501 §2.3.2: \Recent is not stored with the message; the session says whether it is recent in it. */
+  public static String flags(MessageMeta m, boolean recent) {
+    if (!recent) {
+      return "(" + String.join(" ", m.flags()) + ")";
+    }
+    // Stored flags are kept in case-insensitive order; \Recent takes its place among them.
+    TreeSet<String> all = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    all.addAll(m.flags());
+    all.add("\\Recent");
+    return "(" + String.join(" ", all) + ")";
   }
 
   /** The whole "* seq FETCH (…)" response including CRLF. {@code body} may be null if no section is asked. */
-  public static ByteString render(int seq, MessageMeta m, FetchCommand cmd, ByteString body, boolean includeFlags) {
+  public static ByteString render(int seq, MessageMeta m, boolean recent, FetchCommand cmd, ByteString body,
+                                  boolean includeFlags) {
     ByteStringBuilder out = new ByteStringBuilder();
     StringBuilder text = new StringBuilder("* ").append(seq).append(" FETCH (");
     boolean first = true;
-    boolean flagsDone = false;
+    boolean flagsDone = cmd.items().stream().anyMatch(
+        i -> i instanceof FetchCommand.Simple s && s.attribute() == FetchCommand.Attribute.FLAGS);
+    // RFC 3501 §6.4.5: a fetch that set \Seen reports the new FLAGS; order is free; James puts them first.
+    if (includeFlags && !flagsDone) {
+      text.append("FLAGS ").append(flags(m, recent));
+      first = false;
+    }
     for (FetchCommand.Item item : cmd.items()) {
       if (!first) {
         text.append(' ');
       }
       first = false;
       if (item instanceof FetchCommand.Simple s) {
-        flagsDone |= s.attribute() == FetchCommand.Attribute.FLAGS;
-        text.append(simple(s.attribute(), m));
+        text.append(simple(s.attribute(), m, recent));
       } else if (item instanceof FetchCommand.Section sec) {
         ByteString data = BodySections.extract(body, sec);
         long origin = 0;
@@ -61,17 +76,14 @@ public final class FetchRenderer {
         ImapResponse.literal(out, data);
       }
     }
-    if (includeFlags && !flagsDone) {
-      text.append(first ? "" : " ").append("FLAGS ").append(flags(m));
-    }
     text.append(")\r\n");
     out.append(ByteString.fromString(text.toString(), StandardCharsets.UTF_8));
     return out.result();
   }
 
-  private static String simple(FetchCommand.Attribute a, MessageMeta m) {
+  private static String simple(FetchCommand.Attribute a, MessageMeta m, boolean recent) {
     return switch (a) {
-      case FLAGS -> "FLAGS " + flags(m);
+      case FLAGS -> "FLAGS " + flags(m, recent);
       case UID -> "UID " + m.uid();
       case RFC822_SIZE -> "RFC822.SIZE " + m.size();
       case INTERNALDATE -> "INTERNALDATE " + internalDate(m.internalDate());

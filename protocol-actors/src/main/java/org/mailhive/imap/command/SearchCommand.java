@@ -24,7 +24,8 @@ import org.mailhive.mailbox.MessageMeta;
 public record SearchCommand(Key key, boolean byUid) {
 
   /** What one message looks like to a search key. {@code body} is null unless {@link #needsBody} said so. */
-  public record Candidate(int seq, MessageMeta meta, int largestSeq, long largestUid, ByteString body) {}
+  /** {@code recent}: whether the message is \Recent in the searching session (RFC 3501 §2.3.2). */
+  public record Candidate(int seq, MessageMeta meta, boolean recent, int largestSeq, long largestUid, ByteString body) {}
 
   public interface Key {
     boolean matches(Candidate c);
@@ -101,9 +102,10 @@ public record SearchCommand(Key key, boolean byUid) {
       case "UNDRAFT": return flag("\\Draft", false);
       case "UNFLAGGED": return flag("\\Flagged", false);
       case "UNSEEN": return flag("\\Seen", false);
-      // RFC 3501 §2.3.2: this server never sets \Recent (sessions do not claim messages), so NEW and RECENT match none.
-      case "NEW": case "RECENT": return c -> false;
-      case "OLD": return c -> true;
+      // RFC 3501 §6.4.4: NEW is RECENT UNSEEN; \Recent is the session's, not a stored flag.
+      case "RECENT": return Candidate::recent;
+      case "NEW": return c -> c.recent() && !c.meta().hasFlag("\\Seen");
+      case "OLD": return c -> !c.recent();
       case "KEYWORD": { args.sp(); return flag(args.atom(), true); }
       case "UNKEYWORD": { args.sp(); return flag(args.atom(), false); }
       case "BCC": return envelopeField(args, 7);

@@ -22,7 +22,8 @@ public final class ImapResponse {
   public static final String BAD_SEQUENCE = "[CLIENTBUG] Message sequence number out of range";
   public static final String AUTH_FAILED = "[AUTHENTICATIONFAILED] Authentication failed";
   public static final String PRIVACY_REQUIRED = "[PRIVACYREQUIRED] Plaintext authentication disallowed without TLS";
-  public static final String AUTH_CANCELLED = "Authentication cancelled";
+  public static final String AUTH_CANCELLED = "[CLIENTBUG] Authentication cancelled";
+  public static final String TOO_MANY_USER_CONNECTIONS = "[LIMIT] Too many connections from this user and IP";
   public static final String NONEXISTENT = "[NONEXISTENT] Mailbox does not exist";
   public static final String TRYCREATE = "[TRYCREATE] Mailbox does not exist";
   public static final String READ_ONLY = "[READ-ONLY] Mailbox is read-only";

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,7 +120,15 @@ public final class ImapSession implements ProtocolSession {
   private State state = State.NOT_AUTHENTICATED;
   private boolean busy;
   private String user;
+  /** The user this session counts against max-connections-per-user-ip, until it is released once. */
+  private String countedUser;
   private MailboxView view;
+  /**
+   * \Recent UIDs this session claimed in the mailbox it left by a new SELECT/EXAMINE: RFC 3501 §2.3.2 makes a
+   * message recent in the session that was first notified, so re-selecting the same mailbox still shows it.
+   * Selecting another mailbox, CLOSE and UNSELECT give them up, as James does; no other session gets them back.
+   */
+  private final Map<MailboxAddress, Set<Long>> keptRecent = new HashMap<>();
   private String saslTag;
   private int authFailures;
   private String idleTag;
@@ -243,6 +252,14 @@ public final class ImapSession implements ProtocolSession {
   @Override
   public void onClosed() {
     leaveMailbox();
+    releaseUser();
+  }
+
+  private void releaseUser() {
+    if (countedUser != null) {
+      UserConnections.of(conn.context().getSystem()).release(countedUser, conn.remote().getAddress());
+      countedUser = null;
+    }
   }
 
   // ---- command loop ----
@@ -344,9 +361,10 @@ public final class ImapSession implements ProtocolSession {
   private void logout(String tag, ImapArgs args) throws ImapParseException {
     args.end();
     untagged(ImapResponse.BYE_LOGOUT);
-    ok(tag, "LOGOUT completed");
     state = State.LOGOUT;
     leaveMailbox();
+    releaseUser();
+    ok(tag, "LOGOUT completed");
     conn.close("logout");
   }
 
@@ -441,7 +459,16 @@ public final class ImapSession implements ProtocolSession {
       authFailed(m.tag(), m.login(), m.mech());
       return;
     }
+    // Dovecot closes with "* BYE" here; we answer NO [LIMIT] (RFC 5530) and keep the session, so the client can say
+    // why to its user and try again once another of its connections has gone.
+    if (!UserConnections.of(conn.context().getSystem()).tryAcquire(m.user().get(), conn.remote().getAddress(),
+        settings.maxConnectionsPerUserIp())) {
+      limitHit("imap.max-connections-per-user-ip");
+      no(m.tag(), ImapResponse.TOO_MANY_USER_CONNECTIONS);
+      return;
+    }
     user = m.user().get();
+    countedUser = user;
     state = State.AUTHENTICATED;
     conn.context().getLog().info("auth_ok proto=imap user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
         m.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
@@ -699,6 +726,10 @@ public final class ImapSession implements ProtocolSession {
     args.sp();
     String name = args.mailbox();
     args.end();
+    keptRecent.clear();
+    if (view != null) {
+      keptRecent.put(view.address, view.ownedRecent());
+    }
     leaveMailbox();
     state = State.AUTHENTICATED;
     withFolder(tag, name, ImapResponse.NONEXISTENT, address ->
@@ -729,7 +760,8 @@ public final class ImapSession implements ProtocolSession {
                            List<String> items, ActorRef<MailboxProtocol.Change> subscriber) {
     busy = true;
     conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(address), askTimeout,
-        replyTo -> new MailboxProtocol.Open(subscriber, replyTo),
+        // RFC 3501 §2.3.2: SELECT takes \Recent; EXAMINE and STATUS change no per-user state (§6.3.2).
+        replyTo -> new MailboxProtocol.Open(subscriber, purpose.equals("SELECT"), replyTo),
         (opened, ex) -> new MailboxOpened(tag, name, address, readOnly, purpose, items, opened, ex));
   }
 
@@ -744,7 +776,7 @@ public final class ImapSession implements ProtocolSession {
       for (String item : m.items()) {
         long value = switch (item) {
           case "MESSAGES" -> o.messages().size();
-          case "RECENT" -> 0;
+          case "RECENT" -> o.recentCount();
           case "UIDNEXT" -> o.uidNext();
           case "UIDVALIDITY" -> o.uidValidity();
           default -> o.messages().stream().filter(x -> !x.hasFlag("\\Seen")).count();
@@ -756,13 +788,14 @@ public final class ImapSession implements ProtocolSession {
       ok(m.tag(), "STATUS completed");
       return;
     }
-    view = new MailboxView(m.address(), m.readOnly(), o);
+    Set<Long> kept = keptRecent.remove(m.address());
+    view = new MailboxView(m.address(), m.readOnly(), o, kept == null ? Set.of() : kept);
     state = State.SELECTED;
     untagged("FLAGS " + SYSTEM_FLAGS);
-    untagged("OK [PERMANENTFLAGS " + (m.readOnly() ? "()" : "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)")
+    untagged("OK [PERMANENTFLAGS " + (m.readOnly() ? "()" : "(\\Answered \\Deleted \\Draft \\Flagged \\Seen \\*)")
         + "] Flags permitted");
     untagged(view.exists() + " EXISTS");
-    untagged("0 RECENT");
+    untagged(view.recentCount() + " RECENT");
     List<MessageMeta> all = view.all();
     for (int i = 0; i < all.size(); i++) {
       if (!all.get(i).hasFlag("\\Seen")) {
@@ -845,7 +878,7 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     if (!cmd.needsBody()) {
-      renderFetch(tag, cmd, seqs, Map.of());
+      renderFetch(tag, cmd, seqs, Map.of(), Set.of());
       return;
     }
     busy = true;
@@ -880,7 +913,7 @@ public final class ImapSession implements ProtocolSession {
       }
     }
     if (unseen.isEmpty()) {
-      renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies());
+      renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies(), Set.of());
       return;
     }
     busy = true;
@@ -895,20 +928,24 @@ public final class ImapSession implements ProtocolSession {
       storageFailed(m.tag(), m.failure());
       return;
     }
+    Set<Long> changed = new HashSet<>();
     if (m.reply() instanceof MailboxProtocol.FlagsStored fs) {
       for (UidFlags u : fs.changed()) {
         view.applyOwnFlags(u);
+        changed.add(u.uid());
       }
     }
-    renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies());
+    renderFetch(m.tag(), m.cmd(), m.seqs(), m.bodies(), changed);
   }
 
-  private void renderFetch(String tag, FetchCommand cmd, List<Integer> seqs, Map<String, ByteString> bodies) {
-    boolean flagsChanged = cmd.setsSeen() && !view.readOnly;
+  /** RFC 3501 §6.4.5: FLAGS go with a FETCH that set \Seen only for the messages whose flags it changed. */
+  private void renderFetch(String tag, FetchCommand cmd, List<Integer> seqs, Map<String, ByteString> bodies,
+                           Set<Long> seenSet) {
     ByteStringBuilder out = new ByteStringBuilder();
     for (int seq : seqs) {
       MessageMeta meta = view.bySeq(seq);
-      out.append(FetchRenderer.render(seq, meta, cmd, bodies.get(meta.blobId()), flagsChanged));
+      out.append(FetchRenderer.render(seq, meta, view.isRecent(meta.uid()), cmd, bodies.get(meta.blobId()),
+          seenSet.contains(meta.uid())));
     }
     conn.send(out.result());
     finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "FETCH completed");
@@ -943,7 +980,7 @@ public final class ImapSession implements ProtocolSession {
       MessageMeta updated = view.applyOwnFlags(u);
       if (updated != null && !m.cmd().silent()) {
         untagged(view.seqOf(u.uid()) + " FETCH (" + (m.cmd().byUid() ? "UID " + u.uid() + " " : "")
-            + "FLAGS " + FetchRenderer.flags(updated) + ")");
+            + "FLAGS " + FetchRenderer.flags(updated, view.isRecent(u.uid())) + ")");
       }
     }
     finishSelected(m.tag(), m.cmd().byUid(), (m.cmd().byUid() ? "UID " : "") + "STORE completed");
@@ -1136,7 +1173,8 @@ public final class ImapSession implements ProtocolSession {
     List<Long> hits = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       MessageMeta m = all.get(i);
-      if (cmd.key().matches(new SearchCommand.Candidate(i + 1, m, all.size(), largestUid, bodies.get(m.blobId())))) {
+      if (cmd.key().matches(new SearchCommand.Candidate(i + 1, m, view.isRecent(m.uid()), all.size(), largestUid,
+          bodies.get(m.blobId())))) {
         hits.add(cmd.byUid() ? m.uid() : i + 1);
       }
     }

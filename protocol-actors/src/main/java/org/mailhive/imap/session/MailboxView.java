@@ -2,11 +2,14 @@ package org.mailhive.imap.session;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.mailhive.imap.command.FetchRenderer;
 import org.mailhive.imap.parse.SequenceSet;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MessageMeta;
@@ -29,12 +32,39 @@ final class MailboxView {
   private final List<MessageMeta> pendingAdded = new ArrayList<>();
   private final Map<Long, UidFlags> pendingFlags = new LinkedHashMap<>();
   private final TreeSet<Long> pendingRemoved = new TreeSet<>();
+  /** UIDs that are \Recent in this session (RFC 3501 §2.3.2); the mailbox entity decides which. */
+  private final Set<Long> recent = new HashSet<>();
+  /** The subset this session claimed (all of {@link #recent} after a SELECT; after an EXAMINE only kept ones). */
+  private final Set<Long> owned = new HashSet<>();
+  private int reportedRecent;
 
-  MailboxView(MailboxAddress address, boolean readOnly, MailboxProtocol.Opened opened) {
+  MailboxView(MailboxAddress address, boolean readOnly, MailboxProtocol.Opened opened, Set<Long> kept) {
     this.address = address;
     this.readOnly = readOnly;
     this.uidValidity = opened.uidValidity();
     this.messages = new ArrayList<>(opened.messages());
+    // A SELECT claimed these; an EXAMINE sees them as recent without taking them (see MailboxEntity).
+    for (MessageMeta m : messages) {
+      if (m.uid() >= opened.firstRecentUid() || kept.contains(m.uid())) {
+        recent.add(m.uid());
+        if (!readOnly || kept.contains(m.uid())) {
+          owned.add(m.uid());
+        }
+      }
+    }
+    this.reportedRecent = recent.size();
+  }
+
+  boolean isRecent(long uid) {
+    return recent.contains(uid);
+  }
+
+  Set<Long> ownedRecent() {
+    return Set.copyOf(owned);
+  }
+
+  int recentCount() {
+    return recent.size();
   }
 
   int exists() {
@@ -99,6 +129,10 @@ final class MailboxView {
   void onChange(MailboxProtocol.Change change) {
     if (change instanceof MailboxProtocol.MessagesAdded a) {
       pendingAdded.addAll(a.messages());
+      if (a.recent()) {
+        a.messages().forEach(m -> recent.add(m.uid()));
+        a.messages().forEach(m -> owned.add(m.uid()));
+      }
     } else if (change instanceof MailboxProtocol.FlagsUpdated f) {
       for (UidFlags u : f.changed()) {
         pendingFlags.put(u.uid(), u);
@@ -129,7 +163,8 @@ final class MailboxView {
       int seq = seqOf(u.uid());
       if (seq > 0 && messages.get(seq - 1).modSeq() < u.modSeq()) {
         messages.set(seq - 1, messages.get(seq - 1).withFlags(u.flags(), u.modSeq()));
-        untagged.accept(seq + " FETCH (UID " + u.uid() + " FLAGS (" + String.join(" ", u.flags()) + "))");
+        untagged.accept(seq + " FETCH (UID " + u.uid() + " FLAGS "
+            + FetchRenderer.flags(messages.get(seq - 1), recent.contains(u.uid())) + ")");
       }
     }
     pendingFlags.clear();
@@ -145,6 +180,11 @@ final class MailboxView {
     pendingAdded.clear();
     if (messages.size() != before) {
       untagged.accept(messages.size() + " EXISTS");
+      // RFC 3501 §7.3.2: RECENT goes with EXISTS whenever the number of recent messages changed.
+      if (recent.size() != reportedRecent) {
+        reportedRecent = recent.size();
+        untagged.accept(reportedRecent + " RECENT");
+      }
     }
   }
 
@@ -155,6 +195,10 @@ final class MailboxView {
       if (seq > 0) {
         messages.remove(seq - 1);
         untagged.accept(seq + " EXPUNGE");
+        owned.remove(uid);
+        if (recent.remove(uid)) {
+          reportedRecent--;
+        }
       }
       pendingAdded.removeIf(m -> m.uid() == uid);
       pendingFlags.remove(uid);
