@@ -49,7 +49,7 @@ final class NodeProcess implements AutoCloseable {
         "-Dmailhive.node.data-dir=" + dataDir,
         "-Dmailhive.cluster.port=0", "-Dmailhive.smtp.port=0", "-Dmailhive.smtp.submission-port=0",
         "-Dmailhive.smtp.submissions-port=0", "-Dmailhive.lmtp.port=0", "-Dmailhive.imap.port=0",
-        "-Dmailhive.imap.tls-port=0"));
+        "-Dmailhive.imap.tls-port=0", "-Dmailhive.admin.http-port=0"));
     cmd.addAll(extraJvmArgs);
     cmd.addAll(List.of("-jar", jar.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

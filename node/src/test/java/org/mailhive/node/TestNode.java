@@ -40,7 +40,8 @@ final class TestNode implements AutoCloseable {
         "mailhive.smtp.submissions-port", 0,
         "mailhive.lmtp.port", 0,
         "mailhive.imap.port", 0,
-        "mailhive.imap.tls-port", 0));
+        "mailhive.imap.tls-port", 0,
+        "mailhive.admin.http-port", 0));
     m.putAll(extra);
     ConfigFactory.invalidateCaches();
     Config config = ConfigFactory.parseMap(m).withFallback(ConfigFactory.load()).resolve();
