@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * OS and read back from the node's "mailhive_ready" log line.
  */
 final class NodeProcess implements AutoCloseable {
-  private static final Pattern PORT = Pattern.compile("(smtp|imap|imaps)=(\\d+)");
+  private static final Pattern PORT = Pattern.compile("\\b(smtp|submission|submissions|lmtp|imap|imaps|admin)=(\\d+)");
   private static final long START_TIMEOUT_S = 90;
 
   final Process process;

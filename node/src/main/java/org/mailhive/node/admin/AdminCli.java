@@ -283,7 +283,6 @@ public final class AdminCli {
       if (messages != null && messages < 0) {
         throw new IllegalArgumentException("--messages cannot be negative");
       }
-      root.client().get(AdminClient.path("users", address));
       Map<String, Object> body = new LinkedHashMap<>();
       if (storage != null) {
         body.put("quotaBytes", bytes(storage));
@@ -291,6 +290,7 @@ public final class AdminCli {
       if (messages != null) {
         body.put("quotaMessages", messages);
       }
+      root.client().get(AdminClient.path("users", address));
       root.done("quota of " + address + " set", root.client().put(AdminClient.path("users", address), body));
       return 0;
     }
