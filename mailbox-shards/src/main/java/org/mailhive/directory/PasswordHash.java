@@ -6,13 +6,20 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.codec.digest.Md5Crypt;
+import org.apache.commons.codec.digest.Sha2Crypt;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Password hashes as Dovecot writes them: {@code {ARGON2ID}$argon2id$v=19$m=…,t=…,p=…$salt$hash} (PHC string,
- * unpadded base64). New passwords are always hashed with Argon2id; other schemes found on real systems
- * (MD5-CRYPT, SHA512-CRYPT, BCRYPT, PBKDF2) are for the directory issue (#5).
+ * Password hashes as Dovecot writes them. New passwords are always hashed with Argon2id:
+ * {@code {ARGON2ID}$argon2id$v=19$m=…,t=…,p=…$salt$hash} (PHC string, unpadded base64). Imported users keep the
+ * hash their old system gave them, with or without Dovecot's {@code {SCHEME}} prefix: MD5-CRYPT ({@code $1$}),
+ * SHA256-CRYPT ({@code $5$}), SHA512-CRYPT ({@code $6$}), BCRYPT/BLF-CRYPT ({@code $2a$ $2b$ $2y$}), and
+ * Dovecot's PBKDF2 ({@code {PBKDF2}$1$salt$rounds$hex}, HMAC-SHA1, which needs its prefix because its
+ * {@code $1$} would otherwise read as MD5-CRYPT). The crypt schemes are computed by commons-codec and
+ * BouncyCastle, not by us. Plain text and unknown schemes never match.
  */
 public final class PasswordHash {
   private PasswordHash() {}
@@ -43,10 +50,76 @@ public final class PasswordHash {
 
   /** True if {@code password} matches {@code stored}; a malformed or unknown hash never matches. */
   public static boolean verify(String stored, String password) {
-    if (stored == null || !stored.startsWith(SCHEME)) {
+    if (stored == null || password == null) {
       return false;
     }
-    Matcher m = PHC.matcher(stored.substring(SCHEME.length()));
+    String scheme = "";
+    String hash = stored;
+    if (stored.startsWith("{")) {
+      int close = stored.indexOf('}');
+      if (close < 0) {
+        return false;
+      }
+      scheme = stored.substring(1, close).toUpperCase(java.util.Locale.ROOT);
+      hash = stored.substring(close + 1);
+    }
+    try {
+      if (scheme.equals("PBKDF2")) {
+        return verifyPbkdf2(hash, password);
+      }
+      if (!CRYPT_SCHEMES.contains(scheme)) {
+        return false;
+      }
+      if (hash.startsWith("$argon2id$")) {
+        return verifyArgon2(hash, password);
+      }
+      byte[] pw = password.getBytes(StandardCharsets.UTF_8);
+      if (hash.startsWith("$1$")) {
+        return same(Md5Crypt.md5Crypt(pw, hash), hash);
+      }
+      if (hash.startsWith("$5$")) {
+        return same(Sha2Crypt.sha256Crypt(pw, hash), hash);
+      }
+      if (hash.startsWith("$6$")) {
+        return same(Sha2Crypt.sha512Crypt(pw, hash), hash);
+      }
+      if (hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$")) {
+        return OpenBSDBCrypt.checkPassword(hash, pw);
+      }
+      return false;
+    } catch (RuntimeException malformed) {
+      // commons-codec and BouncyCastle throw IllegalArgumentException for a malformed salt or cost.
+      return false;
+    }
+  }
+
+  /** The scheme prefixes Dovecot writes for the hash shapes we read; the shape decides, the prefix only admits. */
+  private static final java.util.Set<String> CRYPT_SCHEMES = java.util.Set.of("", "ARGON2ID", "CRYPT", "MD5-CRYPT",
+      "SHA256-CRYPT", "SHA512-CRYPT", "BLF-CRYPT", "BCRYPT");
+  private static final Pattern DOVECOT_PBKDF2 = Pattern.compile("\\$1\\$([^$]{1,64})\\$(\\d{1,7})\\$([0-9a-fA-F]{40})");
+
+  private static boolean same(String computed, String stored) {
+    return MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII), stored.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Dovecot's password-scheme-pbkdf2.c: PBKDF2-HMAC-SHA1 over the salt's characters, 20 bytes, in hex. */
+  private static boolean verifyPbkdf2(String hash, String password) {
+    Matcher m = DOVECOT_PBKDF2.matcher(hash);
+    if (!m.matches()) {
+      return false;
+    }
+    try {
+      javax.crypto.SecretKeyFactory f = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA1");
+      byte[] key = f.generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray(),
+          m.group(1).getBytes(StandardCharsets.UTF_8), Integer.parseInt(m.group(2)), 160)).getEncoded();
+      return MessageDigest.isEqual(key, java.util.HexFormat.of().parseHex(m.group(3).toLowerCase(java.util.Locale.ROOT)));
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static boolean verifyArgon2(String hash, String password) {
+    Matcher m = PHC.matcher(hash);
     if (!m.matches()) {
       return false;
     }

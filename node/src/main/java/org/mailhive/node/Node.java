@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.mailhive.account.AccountSharding;
@@ -26,6 +27,8 @@ import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.imap.session.ImapSession;
 import org.mailhive.net.ListenerSpec;
+import org.mailhive.node.admin.AdminHttpServer;
+import org.mailhive.node.admin.AdminSettings;
 import org.mailhive.net.SessionFactory;
 import org.mailhive.net.TcpListener;
 import org.mailhive.pop3.session.Pop3Session;
@@ -50,7 +53,13 @@ public final class Node implements AutoCloseable {
   private final TlsMaterial tls;
   private final Map<String, InetSocketAddress> ports;
 
-  private Node(ActorSystem<Void> system, MailhiveSettings settings, TlsMaterial tls, Map<String, InetSocketAddress> ports) {
+  private final AdminHttpServer admin;
+  private final UserDirectory directory;
+
+  private Node(ActorSystem<Void> system, MailhiveSettings settings, TlsMaterial tls, Map<String, InetSocketAddress> ports,
+               AdminHttpServer admin, UserDirectory directory) {
+    this.admin = admin;
+    this.directory = directory;
     this.system = system;
     this.settings = settings;
     this.tls = tls;
@@ -79,6 +88,8 @@ public final class Node implements AutoCloseable {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
       ctx.spawn(MembershipLog.create(), "membership-log");
+      DistributedData ddata = DistributedData.get(sys);
+      directory.replicate(sys, ddata.replicator(), ddata.selfUniqueAddress(), ctx);
       // Bodies are kept on the store node of the user's shard (BlobEntity); an edge-only node keeps none.
       BlobStore blobs = settings.node().hasRole(MailboxSharding.STORE_ROLE)
           ? new BlobStore(settings.node().dataDir().resolve("blobs"), Delivery.ioExecutor(sys)) : null;
@@ -136,7 +147,16 @@ public final class Node implements AutoCloseable {
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       throw e;
     }
-    Node node = new Node(system, settings, tls, ports);
+    AdminHttpServer admin;
+    try {
+      admin = AdminHttpServer.start(AdminSettings.load(config, settings.node().bindAddress()), directory);
+    } catch (Exception e) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      throw e;
+    }
+    ports.put("admin", admin.address());
+    Node node = new Node(system, settings, tls, ports, admin, directory);
     List<String> listening = new ArrayList<>();
     ports.forEach((proto, addr) -> listening.add(proto + "=" + addr.getPort()));
     LOG.info("mailhive_ready node={} data={} {} login=\"{} with the password in {}\"", settings.node().bindAddress(),
@@ -165,8 +185,14 @@ public final class Node implements AutoCloseable {
     return system;
   }
 
+  /** The directory this node's sessions read (replicated once the node has started). */
+  public UserDirectory directory() {
+    return directory;
+  }
+
   @Override
   public void close() throws Exception {
+    admin.close();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

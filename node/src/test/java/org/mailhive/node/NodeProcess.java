@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * OS and read back from the node's "mailhive_ready" log line.
  */
 final class NodeProcess implements AutoCloseable {
-  private static final Pattern PORT = Pattern.compile("(smtp|imap|imaps|pop3|pop3s)=(\\d+)");
+  private static final Pattern PORT =
+      Pattern.compile("\\b(smtp|submission|submissions|lmtp|imap|imaps|pop3|pop3s|admin)=(\\d+)");
   // Generous: three JVMs starting at once on a 2-core CI machine under a full build take well over a minute.
   private static final long START_TIMEOUT_S = 240;
 
@@ -50,7 +51,8 @@ final class NodeProcess implements AutoCloseable {
         "-Dmailhive.node.data-dir=" + dataDir,
         "-Dmailhive.cluster.port=0", "-Dmailhive.smtp.port=0", "-Dmailhive.smtp.submission-port=0",
         "-Dmailhive.smtp.submissions-port=0", "-Dmailhive.lmtp.port=0", "-Dmailhive.imap.port=0",
-        "-Dmailhive.imap.tls-port=0", "-Dmailhive.pop3.port=0", "-Dmailhive.pop3.tls-port=0"));
+        "-Dmailhive.imap.tls-port=0", "-Dmailhive.pop3.port=0", "-Dmailhive.pop3.tls-port=0",
+        "-Dmailhive.admin.http-port=0"));
     cmd.addAll(extraJvmArgs);
     cmd.addAll(List.of("-jar", jar.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

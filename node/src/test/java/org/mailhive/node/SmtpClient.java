@@ -43,8 +43,12 @@ final class SmtpClient implements AutoCloseable {
   }
 
   static SmtpClient implicitTls(int port, SSLSocketFactory tls) throws IOException {
+    return implicitTls("127.0.0.1", port, tls);
+  }
+
+  static SmtpClient implicitTls(String host, int port, SSLSocketFactory tls) throws IOException {
     SSLSocket s = (SSLSocket) tls.createSocket();
-    s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    s.connect(new InetSocketAddress(host, port), 5_000);
     s.setSoTimeout(TIMEOUT_MS);
     s.startHandshake();
     return new SmtpClient(s);

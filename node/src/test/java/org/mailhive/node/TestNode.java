@@ -43,6 +43,7 @@ final class TestNode implements AutoCloseable {
         "mailhive.imap.tls-port", 0,
         "mailhive.pop3.port", 0,
         "mailhive.pop3.tls-port", 0));
+    m.put("mailhive.admin.http-port", 0);
     m.putAll(extra);
     ConfigFactory.invalidateCaches();
     Config config = ConfigFactory.parseMap(m).withFallback(ConfigFactory.load()).resolve();

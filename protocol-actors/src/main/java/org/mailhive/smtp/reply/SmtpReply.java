@@ -74,6 +74,8 @@ public final class SmtpReply {
   public static final String DATA_AFTER_BDAT = "503 5.5.1 DATA not allowed after BDAT";
   public static final String SMTPUTF8_REQUIRED = "553 5.6.7 Non-ASCII address requires SMTPUTF8";
   public static final String LHLO_REQUIRED = "500 5.5.1 This is LMTP: say LHLO";
+  /** RFC 3463 §3.3: X.2.1 "mailbox disabled, not accepting messages". */
+  public static final String INACTIVE_USER = "550 5.2.1 Recipient address rejected: Mailbox disabled";
   public static final String UNKNOWN_USER = "550 5.1.1 Recipient address rejected: User unknown";
   public static final String RELAY_DENIED = "554 5.7.1 Relay access denied";
   public static final String MESSAGE_TOO_BIG = "552 5.3.4 Message size exceeds fixed limit";

@@ -16,6 +16,7 @@ import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.delivery.Delivery;
+import org.mailhive.directory.DirectorySnapshot;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mime.MessageSummary;
@@ -60,7 +61,8 @@ public abstract class MailTransactionSession implements ProtocolSession {
       implements ConnectionActor.Command {}
 
   /** One accepted RCPT: the local user it resolved to, the address as the client wrote it, its DSN parameters. */
-  protected record Recipient(String user, String address, RcptParameters dsn) {}
+  /** One accepted RCPT: the address the client named and the users it expands to (aliases, lists: at delivery). */
+  protected record Recipient(List<String> users, String address, RcptParameters dsn) {}
 
   private static final DateTimeFormatter RFC5322_DATE =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
@@ -335,21 +337,23 @@ public abstract class MailTransactionSession implements ProtocolSession {
       return;
     }
     RelayPolicy.Verdict verdict = relay.decide(address, conn.remote().getAddress(), authenticated());
-    Optional<String> user = verdict == RelayPolicy.Verdict.LOCAL ? directory.user(address) : Optional.empty();
-    if (user.isPresent()) {
-      recipients.add(new Recipient(user.get(), address, dsn));
+    DirectorySnapshot.Resolution target = verdict == RelayPolicy.Verdict.LOCAL ? directory.resolve(address)
+        : new DirectorySnapshot.Resolution(DirectorySnapshot.Outcome.UNKNOWN, List.of());
+    if (target.outcome() == DirectorySnapshot.Outcome.DELIVER) {
+      recipients.add(new Recipient(target.users(), address, dsn));
       reply(SmtpReply.RECIPIENT_OK);
       return;
     }
+    boolean inactive = target.outcome() == DirectorySnapshot.Outcome.INACTIVE;
     String reason = switch (verdict) {
-      case LOCAL -> "unknown_user";
+      case LOCAL -> inactive ? "inactive_user" : "unknown_user";
       case RELAY_ALLOWED -> "remote_unavailable";
       case RELAY_DENIED -> "relay_denied";
     };
     conn.context().getLog().info("rcpt_rejected proto={} from=\"{}\" to=\"{}\" reason={} rip={} sid={}", protocol(),
         LogText.clean(sender), LogText.clean(address), reason, ip(), conn.sid());
     error(switch (verdict) {
-      case LOCAL -> SmtpReply.UNKNOWN_USER;
+      case LOCAL -> inactive ? SmtpReply.INACTIVE_USER : SmtpReply.UNKNOWN_USER;
       case RELAY_ALLOWED -> SmtpReply.REMOTE_DELIVERY_UNAVAILABLE;
       case RELAY_DENIED -> SmtpReply.RELAY_DENIED;
     });
@@ -461,13 +465,15 @@ public abstract class MailTransactionSession implements ProtocolSession {
     ByteString message = traceHeaders().concat(prepare(content));
     long now = System.currentTimeMillis();
     List<Recipient> rcpts = List.copyOf(recipients);
-    List<String> users = new ArrayList<>(new LinkedHashSet<>(rcpts.stream().map(Recipient::user).toList()));
+    List<String> users = new ArrayList<>(new LinkedHashSet<>(rcpts.stream().flatMap(r -> r.users().stream()).toList()));
     List<MailboxAddress> targets = users.stream().map(u -> new MailboxAddress(u, "INBOX")).toList();
     var done = CompletableFuture.supplyAsync(() -> MessageSummary.of(message.toArrayUnsafe()), delivery.io())
         .thenCompose(s -> delivery.appendEach(message,
             new Delivery.Metadata(List.of(), now, s.envelope(), s.bodyStructure(), s.body()), targets))
         // One outcome per RCPT, so that a user named twice is stored once and answered twice (LMTP).
-        .thenApply(outcomes -> rcpts.stream().map(r -> outcomes.get(users.indexOf(r.user()))).toList());
+        // A list's RCPT is answered by its first member whose copy failed, else by its first member's copy.
+        .thenApply(outcomes -> rcpts.stream().map(r -> r.users().stream().map(u -> outcomes.get(users.indexOf(u)))
+            .filter(o -> !o.durable()).findFirst().orElse(outcomes.get(users.indexOf(r.users().get(0))))).toList());
     conn.context().pipeToSelf(done, (outcomes, failure) -> new Delivered(outcomes, failure, message.size()));
   }
 
@@ -478,10 +484,10 @@ public abstract class MailTransactionSession implements ProtocolSession {
       Delivery.Outcome o = outcomes.get(i);
       if (o.durable()) {
         conn.context().getLog().info("delivered proto={} from=\"{}\" to=\"{}\" size={} rip={} sid={}", protocol(),
-            LogText.clean(sender), LogText.clean(recipients.get(i).user()), d.size(), ip(), conn.sid());
+            LogText.clean(sender), LogText.clean(String.join(",", recipients.get(i).users())), d.size(), ip(), conn.sid());
       } else {
         conn.context().getLog().warn("delivery_failed proto={} from=\"{}\" to=\"{}\" sid={}", protocol(),
-            LogText.clean(sender), LogText.clean(recipients.get(i).user()), conn.sid(), o.failure());
+            LogText.clean(sender), LogText.clean(String.join(",", recipients.get(i).users())), conn.sid(), o.failure());
       }
     }
     state = State.GREETED;

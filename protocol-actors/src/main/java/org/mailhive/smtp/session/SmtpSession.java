@@ -98,7 +98,7 @@ public final class SmtpSession extends MailTransactionSession {
       return SmtpReply.AUTH_REQUIRED;
     }
     // The null sender is for bounces from MTAs, never for a user's own mail.
-    if (address.isEmpty() || !UserDirectory.canonical(address).equals(user)) {
+    if (address.isEmpty() || !directory.mayUse(user, address)) {
       return SmtpReply.SENDER_NOT_OWNED;
     }
     return null;
