@@ -58,7 +58,7 @@ class ImapClientsIT {
     List<String> lines = out.lines().toList();
     assertEquals(List.of("login OK", "append OK", "append OK", "append OK", "select OK 3", "search OK 2",
         "fetch-subject OK Subject: beta", "fetch-identical True",
-        "store OK 2 (FLAGS (\\Deleted \\Seen))", "expunge OK 2", "remaining OK 1 2", "search-after OK ", "logout BYE"),
+        "store OK 2 (FLAGS (\\Deleted \\Recent \\Seen))", "expunge OK 2", "remaining OK 1 2", "search-after OK ", "logout BYE"),
         lines, out);
   }
 
