@@ -26,8 +26,13 @@ final class PekkoConfig {
     m.put("pekko.cluster.roles", roles);
     m.put("pekko.cluster.seed-nodes", s.cluster().seedNodes().stream()
         .map(hp -> "pekko://" + SYSTEM_NAME + "@" + hp).toList());
-    m.put("pekko.persistence.journal.leveldb.dir", s.node().dataDir().resolve("journal").toString());
+    m.put("mailhive.journal.dir", journalDir(s).toString());
     m.put("pekko.persistence.snapshot-store.local.dir", s.node().dataDir().resolve("snapshots").toString());
     return ConfigFactory.parseMap(m).withFallback(base);
+  }
+
+  /** The replicated journal's LevelDB (not "journal": that held Pekko's LevelDB journal, another key layout). */
+  static java.nio.file.Path journalDir(MailhiveSettings s) {
+    return s.node().dataDir().resolve("replicated-journal");
   }
 }
