@@ -60,9 +60,16 @@ public final class BlobReplica {
           if (!(reply instanceof BlobProtocol.Stored)) {
             ReplicationCounters.blobWriteDegraded();
             LOG.warn("degraded_write kind=blob blob={} shard={} replica={} reason=\"{}\"", blobId, shardId, node.get(),
-                failure != null ? failure.getClass().getSimpleName() : String.valueOf(reply));
+                failure != null ? reasonOf(failure) : String.valueOf(reply));
           }
           return null;
         });
+  }
+
+  // The ask's own exception (AskTimeoutException, ActorNotFound), not the CompletionException around it.
+  static String reasonOf(Throwable failure) {
+    Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return t.getClass().getSimpleName();
   }
 }

@@ -22,6 +22,24 @@ public final class JournalReplication {
     }
   }
 
+  // One message carries at most this many octets of events (at least one event), well below Artery's frame
+  // (512 KiB as Mailhive configures it); events carrying cached envelopes are a few KiB each.
+  static final int MAX_BATCH_BYTES = 256 * 1024;
+
+  /** The first entries that fit in one message. */
+  static List<Event> batch(List<JournalStore.Entry> entries) {
+    List<Event> out = new java.util.ArrayList<>();
+    long bytes = 0;
+    for (JournalStore.Entry e : entries) {
+      bytes += e.bytes().length;
+      if (!out.isEmpty() && bytes > MAX_BATCH_BYTES) {
+        break;
+      }
+      out.add(Event.of(e));
+    }
+    return out;
+  }
+
   /** Store these events (ascending, contiguous) of one persistence id durably, then answer. */
   public record Replicate(String persistenceId, List<Event> events) implements CborSerializable {}
 

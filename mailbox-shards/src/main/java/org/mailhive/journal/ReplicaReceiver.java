@@ -9,14 +9,13 @@ import org.apache.pekko.actor.Props;
  * Every store node runs one at {@value #PATH}: it stores events that the primary of a shard replicates to this
  * node, and hands out events that a node recovering a shard lacks. It shares the node's {@link JournalStore} with
  * the journal plugin, so that when this node becomes a shard's primary (failover) its entities replay what was
- * replicated here. Writes and reads are synchronous LevelDB calls, as in Pekko's LevelDB journal; the node keeps
- * this actor on its own dispatcher-free path because writes are small and ordered per sender.
+ * replicated here. Writes and reads are synchronous LevelDB calls, as in Pekko's LevelDB journal (events are small).
  */
 public final class ReplicaReceiver extends AbstractActor {
   public static final String NAME = "journal-replica";
   public static final String PATH = "/user/" + NAME;
-  // A shard's history can be long; one answer carries at most this many events (the rest on the next write).
-  private static final int MAX_EVENTS_PER_ANSWER = 1000;
+  // Events read per answer before cutting to JournalReplication.MAX_BATCH_BYTES; the asker asks again.
+  private static final int MAX_EVENTS_PER_ANSWER = 500;
 
   private final Path dir;
   private JournalStore store;
@@ -58,8 +57,8 @@ public final class ReplicaReceiver extends AbstractActor {
   }
 
   private void onFetchAfter(JournalReplication.FetchAfter f) {
-    List<JournalReplication.Event> events = store.read(f.persistenceId(), f.highest() + 1, Long.MAX_VALUE,
-        MAX_EVENTS_PER_ANSWER).stream().map(JournalReplication.Event::of).toList();
+    List<JournalReplication.Event> events = JournalReplication.batch(
+        store.read(f.persistenceId(), f.highest() + 1, Long.MAX_VALUE, MAX_EVENTS_PER_ANSWER));
     getSender().tell(new JournalReplication.Events(f.persistenceId(), events), getSelf());
   }
 }

@@ -46,7 +46,7 @@ import scala.jdk.javaapi.FutureConverters;
  */
 public final class ReplicatedJournal extends AsyncWriteJournal {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatedJournal.class);
-  // Events per catch-up message: keeps each remote message far below Artery's frame (events are small).
+  // Events read per catch-up message before cutting to JournalReplication.MAX_BATCH_BYTES.
   private static final int CATCH_UP_BATCH = 200;
 
   private final JournalStore store;
@@ -130,7 +130,7 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
           if (failure != null || !(reply instanceof JournalReplication.Replicated)) {
             ReplicationCounters.journalWriteDegraded();
             LOG.warn("degraded_write kind=journal pid={} seq={} replica={} reason=\"{}\"", pid, last, replica.get(),
-                failure != null ? failure.getClass().getSimpleName() : String.valueOf(reply));
+                failure != null ? reasonOf(failure) : String.valueOf(reply));
           }
           return null;
         });
@@ -138,8 +138,7 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
 
   // Sends the local events from..to in batches, each after the previous one is stored.
   private CompletionStage<Object> catchUp(ActorSelection target, String pid, long from, long to) {
-    List<JournalReplication.Event> batch = store.read(pid, from, to, CATCH_UP_BATCH).stream()
-        .map(JournalReplication.Event::of).toList();
+    List<JournalReplication.Event> batch = JournalReplication.batch(store.read(pid, from, to, CATCH_UP_BATCH));
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture("nothing to catch up from " + from);
     }
@@ -165,36 +164,42 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
     long local = store.highest(persistenceId);
-    List<Address> others = replicas == null ? List.of() : replicas.others();
+    List<ActorSelection> others = new ArrayList<>();
+    if (replicas != null) {
+      for (Address node : replicas.others()) {
+        others.add(context().actorSelection(node + ReplicaReceiver.PATH));
+      }
+    }
     if (others.isEmpty()) {
       return Futures.successful(local);
     }
-    List<CompletableFuture<Object>> answers = new ArrayList<>();
-    for (Address node : others) {
-      answers.add(Patterns.ask(context().actorSelection(node + ReplicaReceiver.PATH),
-              new JournalReplication.FetchAfter(persistenceId, local), catchUpTimeout)
-          .exceptionally(failure -> failure).toCompletableFuture());
-    }
-    return FutureConverters.asScala(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-        .thenApply(v -> takeLongest(persistenceId, local, answers)));
+    return FutureConverters.asScala(fetchAfter(persistenceId, local, others).toCompletableFuture());
   }
 
-  // The longest contiguous continuation of the local history that another node has; stored before replay.
-  private long takeLongest(String pid, long local, List<CompletableFuture<Object>> answers) {
-    List<JournalReplication.Event> best = List.of();
-    for (CompletableFuture<Object> a : answers) {
-      if (a.join() instanceof JournalReplication.Events e && !e.events().isEmpty()
-          && e.events().get(0).seqNr() == local + 1 && e.events().size() > best.size()) {
-        best = e.events();
+  // Asks every other store node for events after `highest`, stores the longest contiguous answer, and asks again
+  // until no node has more (an answer is cut to one message's worth).
+  private CompletionStage<Long> fetchAfter(String pid, long highest, List<ActorSelection> others) {
+    List<CompletableFuture<Object>> answers = new ArrayList<>();
+    for (ActorSelection node : others) {
+      answers.add(Patterns.ask(node, new JournalReplication.FetchAfter(pid, highest), catchUpTimeout)
+          .exceptionally(failure -> failure).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+      List<JournalReplication.Event> best = List.of();
+      for (CompletableFuture<Object> a : answers) {
+        if (a.join() instanceof JournalReplication.Events e && !e.events().isEmpty()
+            && e.events().get(0).seqNr() == highest + 1 && e.events().size() > best.size()) {
+          best = e.events();
+        }
       }
-    }
-    if (best.isEmpty()) {
-      return local;
-    }
-    store.write(pid, best.stream().map(JournalReplication.Event::entry).toList());
-    long highest = best.get(best.size() - 1).seqNr();
-    LOG.info("recovery_catch_up pid={} from={} to={}", pid, local + 1, highest);
-    return highest;
+      if (best.isEmpty()) {
+        return CompletableFuture.completedFuture(highest);
+      }
+      store.write(pid, best.stream().map(JournalReplication.Event::entry).toList());
+      long next = best.get(best.size() - 1).seqNr();
+      LOG.info("recovery_catch_up pid={} from={} to={}", pid, highest + 1, next);
+      return fetchAfter(pid, next, others);
+    });
   }
 
   @Override
@@ -206,5 +211,12 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     } catch (RuntimeException e) {
       return Futures.failed(e);
     }
+  }
+
+  // The ask's own exception (AskTimeoutException, ActorNotFound), not the CompletionException around it.
+  static String reasonOf(Throwable failure) {
+    Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return t.getClass().getSimpleName();
   }
 }

@@ -73,7 +73,7 @@ class FailoverIT {
       }));
     }
     for (CompletableFuture<NodeProcess> f : starting) {
-      nodes.add(f.get(120, TimeUnit.SECONDS));
+      nodes.add(f.get(200, TimeUnit.SECONDS));
     }
     for (int i = 0; i < NODES; i++) {
       assertTrue(nodes.get(i).awaitLog("members=" + NODES, CLUSTER_UP_TIMEOUT),

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class NodeProcess implements AutoCloseable {
   private static final Pattern PORT = Pattern.compile("(smtp|imap|imaps)=(\\d+)");
-  private static final long START_TIMEOUT_S = 90;
+  // Generous: three nodes starting at once on a shared 2-core machine take well over a minute under load.
+  private static final long START_TIMEOUT_S = 180;
 
   final Process process;
   final Path log;
