@@ -61,7 +61,10 @@ class FailoverIT {
           "-Dmailhive.cluster.seed-nodes.0=" + host(0) + ":" + clusterPort,
           "-Dmailhive.cluster.seed-nodes.1=" + host(1) + ":" + clusterPort,
           "-Dmailhive.demo.numbered-users=" + USERS,
-          "-Dmailhive.demo.password-file=" + passwordFile);
+          "-Dmailhive.demo.password-file=" + passwordFile,
+          // Each read attempt during the failover waits at most this long for the shard, so the printed time is
+          // not rounded up to the default 15 s (still above mailhive.journal.replica-timeout, 3 s).
+          "-Dmailhive.storage.ask-timeout=5s");
       Path data = dir.resolve("node" + (i + 1));
       Path log = dir.resolve("node" + (i + 1) + ".log");
       starting.add(CompletableFuture.supplyAsync(() -> {
