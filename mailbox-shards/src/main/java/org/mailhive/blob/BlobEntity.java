@@ -1,5 +1,6 @@
 package org.mailhive.blob;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * node received the message and whichever edge node serves the user's IMAP session.
  *
  * <p>It holds no state of its own: the {@link BlobStore} of its node is the state, content-addressed and
- * immutable, so a retried Put is harmless and the entity can be stopped and restarted at any time. Disk work runs
+ * immutable, so a retried Put is harmless and the entity can be stopped and restarted at any time. On a shard's
+ * primary, Stored is replied only once the body is also on the replica node ({@link BlobReplica}). Disk work runs
  * on the blob store's executor; replies are sent from the completion of that work.
  */
 public final class BlobEntity {
@@ -26,17 +28,31 @@ public final class BlobEntity {
 
   private BlobEntity() {}
 
+  /** The receiver of second copies on a replica node: stores, and copies nowhere. */
   public static Behavior<BlobProtocol.Command> create(BlobStore store, int chunkSize) {
+    return create(store, chunkSize, null, null);
+  }
+
+  /**
+   * @param replica where a stored body is copied before Stored is replied; null for no copy
+   * @param shardId the shard of this entity's user, which decides the replica node
+   */
+  public static Behavior<BlobProtocol.Command> create(BlobStore store, int chunkSize, BlobReplica replica,
+                                                      String shardId) {
     return Behaviors.setup(ctx -> Behaviors.receive(BlobProtocol.Command.class)
-        .onMessage(BlobProtocol.Put.class, put -> onPut(ctx, store, put))
+        .onMessage(BlobProtocol.Put.class, put -> onPut(ctx, store, put, replica, shardId))
         .onMessage(BlobProtocol.Get.class, get -> onGet(ctx, store, chunkSize, get))
         .build());
   }
 
   private static Behavior<BlobProtocol.Command> onPut(ActorContext<BlobProtocol.Command> ctx, BlobStore store,
-                                                      BlobProtocol.Put put) {
-    if (store.contains(new BlobId(put.blobId()))) {
-      put.replyTo().tell(new BlobProtocol.Stored(put.blobId()));
+                                                      BlobProtocol.Put put, BlobReplica replica, String shardId) {
+    BlobId existing = new BlobId(put.blobId());
+    if (store.contains(existing)) {
+      // Copied again: the first put may have been degraded (replica down), and a retry is the chance to heal it.
+      CompletionStage<Void> copied = replica == null ? CompletableFuture.completedFuture(null)
+          : store.get(existing).thenCompose(bytes -> replica.copy(shardId, put.blobId(), bytes));
+      copied.whenComplete((v, failure) -> put.replyTo().tell(new BlobProtocol.Stored(put.blobId())));
       return Behaviors.same();
     }
     CompletionStage<ByteString> received = put.body().getSource()
@@ -46,7 +62,9 @@ public final class BlobEntity {
       if (bytes.size() != put.size()) {
         throw new IllegalStateException("body has " + bytes.size() + " octets, expected " + put.size());
       }
-      return store.put(bytes);
+      return store.put(bytes).thenCompose(id -> replica == null || !id.hex().equals(put.blobId())
+          ? CompletableFuture.completedFuture(id)
+          : replica.copy(shardId, put.blobId(), bytes).thenApply(v -> id));
     }).whenComplete((id, failure) -> {
       if (failure == null && id.hex().equals(put.blobId())) {
         put.replyTo().tell(new BlobProtocol.Stored(put.blobId()));

@@ -7,6 +7,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.mailhive.blob.BlobEntity;
 import org.mailhive.blob.BlobProtocol;
+import org.mailhive.blob.BlobReplica;
 import org.mailhive.blob.BlobStore;
 import org.mailhive.mailbox.MailboxEntity;
 import org.mailhive.mailbox.MailboxProtocol;
@@ -43,6 +44,8 @@ public final class MailboxSharding {
 
   public static MailboxSharding init(ActorSystem<?> system, int shardCount, BlobStore blobs, int bodyChunkSize) {
     ClusterSharding sharding = ClusterSharding.get(system);
+    BlobReplica replica = blobs == null ? null : new BlobReplica(system,
+        system.settings().config().getDuration("mailhive.replication.blob-timeout"), bodyChunkSize);
     sharding.init(Entity.of(TYPE_KEY, ctx -> MailboxEntity.create(ctx.getEntityId()))
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
         .withAllocationStrategy(allocationStrategy())
@@ -51,7 +54,8 @@ public final class MailboxSharding {
           if (blobs == null) {
             throw new IllegalStateException("blob entity started on a node without the store role");
           }
-          return BlobEntity.create(blobs, bodyChunkSize);
+          return BlobEntity.create(blobs, bodyChunkSize, replica,
+              new UserShardExtractor<>(shardCount).shardId(ctx.getEntityId()));
         })
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
         .withAllocationStrategy(allocationStrategy())

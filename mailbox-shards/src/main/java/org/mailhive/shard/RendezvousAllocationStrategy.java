@@ -22,9 +22,10 @@ import scala.concurrent.Future;
  *
  * <p>Rebalancing only drains: shards on a node with weight 0 move away (at most {@code maxSimultaneousMoves} at a
  * time) when some node has a weight above 0. It deliberately does not move a shard to its first-choice node when
- * that node joins or returns: a shard's journal and bodies are on the node that hosts it, and until they are
- * replicated (#6) a move away from them would hide a user's mail. A shard whose node died is allocated afresh,
- * which is the next node in its order.
+ * that node joins or returns: a shard's journal and bodies are on the node that hosts it and on its replica
+ * (org.mailhive.journal), and a returning or new node may lack bodies written while it was away (there is no
+ * background body copy yet, #6). A shard whose node died is allocated afresh, which is the next node in its order:
+ * its replica, which holds its data.
  */
 public final class RendezvousAllocationStrategy extends ShardCoordinator.AbstractShardAllocationStrategy
     implements ShardCoordinator.ActorSystemDependentAllocationStrategy {

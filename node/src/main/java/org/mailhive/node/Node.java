@@ -19,7 +19,11 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.mailhive.account.AccountSharding;
 import org.apache.pekko.util.ByteString;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.mailhive.blob.BlobEntity;
+import org.mailhive.blob.BlobReplica;
 import org.mailhive.blob.BlobStore;
+import org.mailhive.journal.ReplicaReceiver;
 import org.mailhive.config.MailhiveSettings;
 import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.config.tls.TlsMaterial;
@@ -94,6 +98,11 @@ public final class Node implements AutoCloseable {
       BlobStore blobs = settings.node().hasRole(MailboxSharding.STORE_ROLE)
           ? new BlobStore(settings.node().dataDir().resolve("blobs"), Delivery.ioExecutor(sys)) : null;
       int chunk = settings.storage().bodyChunkSize();
+      if (blobs != null) {
+        // Receivers of second copies: the primaries of other nodes' shards write here (journal events, bodies).
+        Adapter.actorOf(ctx, ReplicaReceiver.props(PekkoConfig.journalDir(settings)), ReplicaReceiver.NAME);
+        ctx.spawn(BlobEntity.create(blobs, chunk), BlobReplica.NAME);
+      }
       MailboxSharding mailboxes = MailboxSharding.init(sys, settings.cluster().shardCount(), blobs, chunk);
       AccountSharding accounts = AccountSharding.init(sys, settings.cluster().shardCount());
       if (settings.node().hasRole("edge")) {

@@ -26,7 +26,7 @@ final class PekkoConfig {
     m.put("pekko.cluster.roles", roles);
     m.put("pekko.cluster.seed-nodes", s.cluster().seedNodes().stream()
         .map(hp -> "pekko://" + SYSTEM_NAME + "@" + hp).toList());
-    m.put("pekko.persistence.journal.leveldb.dir", s.node().dataDir().resolve("journal").toString());
+    m.put("mailhive.journal.dir", journalDir(s).toString());
     m.put("pekko.persistence.snapshot-store.local.dir", s.node().dataDir().resolve("snapshots").toString());
     // The directory (users, domains, aliases, lists) survives a restart of every node at once: LMDB under data/.
     m.put("pekko.cluster.distributed-data.durable.keys", List.of(org.mailhive.directory.UserDirectory.KEY_ID));
@@ -35,5 +35,10 @@ final class PekkoConfig {
     // (WriteAll); the default 500 ms before local subscribers hear of a change would spend half of that second.
     m.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");
     return ConfigFactory.parseMap(m).withFallback(base);
+  }
+
+  /** The replicated journal's LevelDB (not "journal": that held Pekko's LevelDB journal, another key layout). */
+  static java.nio.file.Path journalDir(MailhiveSettings s) {
+    return s.node().dataDir().resolve("replicated-journal");
   }
 }

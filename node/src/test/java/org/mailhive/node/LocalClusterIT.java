@@ -129,15 +129,15 @@ class LocalClusterIT {
       }
     }
     assertEquals(List.of(), missing, "messages not readable from another node");
-    // Bodies sit on the store node of their user's shard, and 30 users' shards spread over all three nodes
-    // (the chance that rendezvous hashing leaves a node without any of 30 shards is below 1e-5).
+    // Bodies sit on the store node of their user's shard and on its replica, and 30 users' shards spread over all
+    // three nodes (the chance that rendezvous hashing leaves a node without any of 30 shards is below 1e-5).
     long total = 0;
     for (int i = 0; i < NODES; i++) {
       long here = blobCount(dir.resolve("node" + (i + 1)).resolve("blobs"));
       assertTrue(here > 0, "no bodies on " + host(i));
       total += here;
     }
-    assertTrue(total >= USERS && total <= USERS + 1, "each body once, on one node: " + total);
+    assertTrue(total >= 2 * USERS && total <= 2 * (USERS + 1), "each body twice, on two nodes: " + total);
   }
 
   private static long blobCount(Path blobs) throws Exception {

@@ -1,0 +1,222 @@
+package org.mailhive.journal;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.ActorSelection;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.dispatch.Futures;
+import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.mailhive.shard.ReplicaNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.jdk.javaapi.FutureConverters;
+
+/**
+ * Pekko Persistence journal plugin that keeps every event on two store nodes before the persist completes, so
+ * before any entity replies (SMTP 250, IMAP OK). Entities do not know about it.
+ *
+ * <p>A write goes to this node's {@link JournalStore} (LevelDB, synced), then to the {@link ReplicaReceiver} of the
+ * shard's replica node ({@link ReplicaNodes}: the next reachable store node in the shard's rendezvous order), and
+ * completes when the replica has synced it too. If the replica lacks earlier events (it was down), it says so and
+ * this journal sends it everything it missed first: the replica catches up on the next write of each persistence
+ * id. If the replica does not answer within {@code replica-timeout}, the write completes on this copy alone and is
+ * logged as {@code degraded_write} and counted ({@link ReplicationCounters}). With no other store node (one-node
+ * cluster) writes are local and not degraded.
+ *
+ * <p>Replay reads only the local store. Before it, recovery asks the other store nodes for events after the local
+ * highest sequence number and stores what they have: a node that takes over a shard whose writes it missed (it
+ * was not the replica then) starts from the longest history among the live nodes.
+ */
+public final class ReplicatedJournal extends AsyncWriteJournal {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicatedJournal.class);
+  // Events read per catch-up message before cutting to JournalReplication.MAX_BATCH_BYTES.
+  private static final int CATCH_UP_BATCH = 200;
+
+  private final JournalStore store;
+  private final Serialization serialization;
+  private final Duration replicaTimeout;
+  private final Duration catchUpTimeout;
+  private final int shardCount;
+  private final ReplicaNodes replicas;
+
+  public ReplicatedJournal(Config config) {
+    this.store = JournalStore.acquire(Path.of(config.getString("dir")));
+    this.serialization = SerializationExtension.get(context().system());
+    this.replicaTimeout = config.getDuration("replica-timeout");
+    this.catchUpTimeout = config.getDuration("catch-up-timeout");
+    Config all = context().system().settings().config();
+    this.shardCount = all.getInt("mailhive.cluster.shard-count");
+    // A cluster-less system (unit tests with the local provider) has no replica.
+    boolean clustered = "cluster".equals(all.getString("pekko.actor.provider"))
+        || all.getString("pekko.actor.provider").endsWith("ClusterActorRefProvider");
+    this.replicas = clustered ? new ReplicaNodes(Cluster.get(context().system())) : null;
+  }
+
+  @Override
+  public void postStop() {
+    store.release();
+  }
+
+  @Override
+  public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
+    List<Optional<Exception>> results = new ArrayList<>();
+    Map<String, List<JournalStore.Entry>> written = new LinkedHashMap<>();
+    try {
+      for (AtomicWrite write : messages) {
+        List<JournalStore.Entry> entries = new ArrayList<>();
+        Exception rejected = null;
+        for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
+          try {
+            entries.add(new JournalStore.Entry(repr.sequenceNr(), serialization.serialize(repr).get()));
+          } catch (Exception e) {
+            rejected = e;
+            break;
+          }
+        }
+        if (rejected != null) {
+          results.add(Optional.of(rejected));
+          continue;
+        }
+        store.write(write.persistenceId(), entries);
+        written.computeIfAbsent(write.persistenceId(), k -> new ArrayList<>()).addAll(entries);
+        results.add(Optional.empty());
+      }
+    } catch (RuntimeException storageFailure) {
+      return Futures.failed(storageFailure);
+    }
+    List<CompletableFuture<Void>> copies = new ArrayList<>();
+    written.forEach((pid, entries) -> copies.add(replicate(pid, entries).toCompletableFuture()));
+    Iterable<Optional<Exception>> done = results;
+    return FutureConverters.asScala(
+        CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).thenApply(v -> done));
+  }
+
+  /** Completes when the replica has the entries, or when it has not answered (then degraded); never fails. */
+  private CompletionStage<Void> replicate(String pid, List<JournalStore.Entry> entries) {
+    Optional<Address> replica = replicas == null ? Optional.empty()
+        : replicas.replicaOf(ReplicaNodes.shardOfPersistenceId(pid, shardCount));
+    if (replica.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    ActorSelection target = context().actorSelection(replica.get() + ReplicaReceiver.PATH);
+    long last = entries.get(entries.size() - 1).seqNr();
+    List<JournalReplication.Event> events = entries.stream().map(JournalReplication.Event::of).toList();
+    return Patterns.ask(target, new JournalReplication.Replicate(pid, events), replicaTimeout)
+        .thenCompose(reply -> {
+          if (reply instanceof JournalReplication.Behind behind) {
+            LOG.info("replica_catch_up pid={} replica={} from={} to={}", pid, replica.get(), behind.highest() + 1, last);
+            return catchUp(target, pid, behind.highest() + 1, last);
+          }
+          return CompletableFuture.completedFuture(reply);
+        })
+        .handle((reply, failure) -> {
+          if (failure != null || !(reply instanceof JournalReplication.Replicated)) {
+            ReplicationCounters.journalWriteDegraded();
+            LOG.warn("degraded_write kind=journal pid={} seq={} replica={} reason=\"{}\"", pid, last, replica.get(),
+                failure != null ? reasonOf(failure) : String.valueOf(reply));
+          }
+          return null;
+        });
+  }
+
+  // Sends the local events from..to in batches, each after the previous one is stored.
+  private CompletionStage<Object> catchUp(ActorSelection target, String pid, long from, long to) {
+    List<JournalReplication.Event> batch = JournalReplication.batch(store.read(pid, from, to, CATCH_UP_BATCH));
+    if (batch.isEmpty()) {
+      return CompletableFuture.completedFuture("nothing to catch up from " + from);
+    }
+    long next = batch.get(batch.size() - 1).seqNr() + 1;
+    return Patterns.ask(target, new JournalReplication.Replicate(pid, batch), replicaTimeout)
+        .thenCompose(reply -> reply instanceof JournalReplication.Replicated && next <= to
+            ? catchUp(target, pid, next, to) : CompletableFuture.completedFuture(reply));
+  }
+
+  @Override
+  public Future<Void> doAsyncReplayMessages(String persistenceId, long fromSequenceNr, long toSequenceNr, long max,
+                                           Consumer<PersistentRepr> replayCallback) {
+    try {
+      for (JournalStore.Entry e : store.read(persistenceId, fromSequenceNr, toSequenceNr, max)) {
+        replayCallback.accept(serialization.deserialize(e.bytes(), PersistentRepr.class).get());
+      }
+      return Futures.successful(null);
+    } catch (RuntimeException e) {
+      return Futures.failed(e);
+    }
+  }
+
+  @Override
+  public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
+    long local = store.highest(persistenceId);
+    List<ActorSelection> others = new ArrayList<>();
+    if (replicas != null) {
+      for (Address node : replicas.others()) {
+        others.add(context().actorSelection(node + ReplicaReceiver.PATH));
+      }
+    }
+    if (others.isEmpty()) {
+      return Futures.successful(local);
+    }
+    return FutureConverters.asScala(fetchAfter(persistenceId, local, others).toCompletableFuture());
+  }
+
+  // Asks every other store node for events after `highest`, stores the longest contiguous answer, and asks again
+  // until no node has more (an answer is cut to one message's worth).
+  private CompletionStage<Long> fetchAfter(String pid, long highest, List<ActorSelection> others) {
+    List<CompletableFuture<Object>> answers = new ArrayList<>();
+    for (ActorSelection node : others) {
+      answers.add(Patterns.ask(node, new JournalReplication.FetchAfter(pid, highest), catchUpTimeout)
+          .exceptionally(failure -> failure).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+      List<JournalReplication.Event> best = List.of();
+      for (CompletableFuture<Object> a : answers) {
+        if (a.join() instanceof JournalReplication.Events e && !e.events().isEmpty()
+            && e.events().get(0).seqNr() == highest + 1 && e.events().size() > best.size()) {
+          best = e.events();
+        }
+      }
+      if (best.isEmpty()) {
+        return CompletableFuture.completedFuture(highest);
+      }
+      store.write(pid, best.stream().map(JournalReplication.Event::entry).toList());
+      long next = best.get(best.size() - 1).seqNr();
+      LOG.info("recovery_catch_up pid={} from={} to={}", pid, highest + 1, next);
+      return fetchAfter(pid, next, others);
+    });
+  }
+
+  @Override
+  public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+    // Local only: no Mailhive entity deletes events today; a replica keeps them until its own compaction.
+    try {
+      store.deleteTo(persistenceId, toSequenceNr);
+      return Futures.successful(null);
+    } catch (RuntimeException e) {
+      return Futures.failed(e);
+    }
+  }
+
+  // The ask's own exception (AskTimeoutException, ActorNotFound), not the CompletionException around it.
+  static String reasonOf(Throwable failure) {
+    Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return t.getClass().getSimpleName();
+  }
+}

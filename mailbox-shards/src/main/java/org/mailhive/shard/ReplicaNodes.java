@@ -1,0 +1,78 @@
+package org.mailhive.shard;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+
+/**
+ * Which store node holds the replica of a shard, seen from the node that writes it: the first node other than
+ * itself in the shard's {@link RendezvousPlacement} order over the reachable, up store members. On the primary
+ * that is the second node of the order, the same node the shard fails over to. An unreachable node is skipped
+ * rather than waited for, so while a node is down the next one in the order gets the second copy.
+ */
+public final class ReplicaNodes {
+  private final Cluster cluster;
+
+  public ReplicaNodes(Cluster cluster) {
+    this.cluster = cluster;
+  }
+
+  public Optional<Address> replicaOf(String shardId) {
+    Map<String, Address> nodes = liveStoreNodes();
+    String self = RendezvousAllocationStrategy.nodeKey(cluster.selfAddress());
+    for (String node : RendezvousPlacement.ranking(shardId, weights(nodes.keySet()))) {
+      if (!node.equals(self)) {
+        return Optional.of(nodes.get(node));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every reachable, up store node but this one. */
+  public List<Address> others() {
+    List<Address> out = new ArrayList<>();
+    for (Address a : liveStoreNodes().values()) {
+      if (!a.equals(cluster.selfAddress())) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private Map<String, Address> liveStoreNodes() {
+    Set<Member> unreachable = cluster.state().getUnreachable();
+    Map<String, Address> nodes = new HashMap<>();
+    for (Member m : cluster.state().getMembers()) {
+      boolean up = m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp();
+      if (up && m.hasRole(MailboxSharding.STORE_ROLE) && !unreachable.contains(m)) {
+        nodes.put(RendezvousAllocationStrategy.nodeKey(m.address()), m.address());
+      }
+    }
+    return nodes;
+  }
+
+  private Map<String, Integer> weights(Set<String> nodes) {
+    Map<String, Integer> w = new HashMap<>();
+    for (Member m : cluster.state().getMembers()) {
+      String key = RendezvousAllocationStrategy.nodeKey(m.address());
+      if (nodes.contains(key)) {
+        w.put(key, ShardWeights.of(m.getRoles()));
+      }
+    }
+    return w;
+  }
+
+  /** The shard of a persistence id of a user-sharded entity ({@code Type|user:mailbox} or {@code Type|user:}). */
+  public static String shardOfPersistenceId(String persistenceId, int shardCount) {
+    String entityId = persistenceId.substring(persistenceId.indexOf('|') + 1);
+    int colon = entityId.indexOf(MailboxAddress.SEPARATOR);
+    return UserShardExtractor.shardOfUser(colon < 0 ? entityId : entityId.substring(0, colon), shardCount);
+  }
+}

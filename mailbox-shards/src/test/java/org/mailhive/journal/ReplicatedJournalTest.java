@@ -1,0 +1,174 @@
+package org.mailhive.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal plugin with real LevelDB stores and, for replication, two clustered actor systems in this JVM on
+ * 127.0.0.1, each with its own journal directory and {@link ReplicaReceiver}.
+ */
+class ReplicatedJournalTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final String PID = "Mailbox|alice@example.org:INBOX";
+
+  @TempDir
+  Path dir;
+  private final List<ActorSystem<?>> systems = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (ActorSystem<?> s : systems) {
+      s.terminate();
+      s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A persistent list of strings: the smallest entity that writes through the journal plugin. */
+  static final class Notes extends EventSourcedBehavior<Notes.Command, String, List<String>> {
+    interface Command {}
+
+    record Add(String text, ActorRef<Done> replyTo) implements Command {}
+
+    record Read(ActorRef<List<String>> replyTo) implements Command {}
+
+    Notes(String pid) {
+      super(PersistenceId.ofUniqueId(pid));
+    }
+
+    @Override
+    public List<String> emptyState() {
+      return List.of();
+    }
+
+    @Override
+    public CommandHandler<Command, String, List<String>> commandHandler() {
+      return newCommandHandlerBuilder().forAnyState()
+          .onCommand(Add.class, (s, c) -> Effect().persist(c.text()).thenRun(x -> c.replyTo().tell(Done.getInstance())))
+          .onCommand(Read.class, (s, c) -> Effect().none().thenRun(x -> c.replyTo().tell(s)))
+          .build();
+    }
+
+    @Override
+    public EventHandler<List<String>, String> eventHandler() {
+      return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> {
+        List<String> next = new ArrayList<>(s);
+        next.add(e);
+        return next;
+      });
+    }
+  }
+
+  // The guardian starts this node's ReplicaReceiver at /user/journal-replica when told to, as Node does at start.
+  private ActorSystem<String> system(String name, boolean clustered) {
+    String provider = clustered ? "cluster" : "local";
+    Config c = ConfigFactory.parseMap(Map.of(
+            "pekko.actor.provider", provider,
+            "pekko.remote.artery.canonical.hostname", "127.0.0.1",
+            "pekko.remote.artery.canonical.port", 0,
+            "pekko.cluster.roles", List.of("store"),
+            "pekko.persistence.journal.plugin", "mailhive.journal",
+            "pekko.persistence.snapshot-store.plugin", "",
+            "mailhive.journal.dir", dir.resolve(name).toString(),
+            "mailhive.journal.replica-timeout", "1s",
+            "mailhive.journal.catch-up-timeout", "1s"))
+        .withFallback(ConfigFactory.load());
+    Path journal = dir.resolve(name);
+    ActorSystem<String> s = ActorSystem.create(Behaviors.receive(String.class)
+        .onMessageEquals("start-receiver", () -> Behaviors.setup(ctx -> {
+          Adapter.actorOf(ctx, ReplicaReceiver.props(journal), ReplicaReceiver.NAME);
+          return Behaviors.empty();
+        }))
+        .build(), "mailhive", c);
+    systems.add(s);
+    return s;
+  }
+
+  private static void add(ActorSystem<?> s, ActorRef<Notes.Command> notes, String text) {
+    TestProbe<Done> done = TestProbe.create(s);
+    notes.tell(new Notes.Add(text, done.getRef()));
+    done.expectMessage(WAIT, Done.getInstance());
+  }
+
+  private static List<String> read(ActorSystem<?> s, ActorRef<Notes.Command> notes) {
+    TestProbe<List<String>> probe = TestProbe.create(s);
+    notes.tell(new Notes.Read(probe.getRef()));
+    return probe.receiveMessage(WAIT);
+  }
+
+  private static <T> ActorRef<T> spawn(ActorSystem<?> s, Behavior<T> b, String name) {
+    return s.systemActorOf(b, name, org.apache.pekko.actor.typed.Props.empty());
+  }
+
+  @Test
+  void replaysWhatWasWrittenAfterARestart() throws Exception {
+    ActorSystem<String> first = system("single", false);
+    ActorRef<Notes.Command> notes = spawn(first, new Notes(PID), "notes");
+    add(first, notes, "one");
+    add(first, notes, "two");
+    first.terminate();
+    first.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    systems.clear();
+    ActorSystem<String> second = system("single", false);
+    assertEquals(List.of("one", "two"), read(second, spawn(second, new Notes(PID), "notes")));
+  }
+
+  @Test
+  void everyWriteIsOnTheReplicaWhenPersistCompletesAndAMissedStretchIsSentOnTheNextWrite() throws Exception {
+    ActorSystem<String> a = system("a", true);
+    ActorSystem<String> b = system("b", true);
+    Cluster.get(a).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+    Cluster.get(b).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+    TestProbe<Void> probe = TestProbe.create(a);
+    probe.awaitAssert(WAIT, () -> {
+      assertEquals(2, java.util.stream.StreamSupport.stream(Cluster.get(a).state().getMembers().spliterator(), false)
+          .filter(m -> m.status() == MemberStatus.up()).count());
+      return null;
+    });
+    ActorRef<Notes.Command> notes = spawn(a, new Notes(PID), "notes");
+
+    // b has no receiver yet: the write completes on a's copy only (degraded), it is not refused.
+    long degradedBefore = ReplicationCounters.degradedJournalWrites();
+    add(a, notes, "while the replica was away");
+    assertEquals(degradedBefore + 1, ReplicationCounters.degradedJournalWrites());
+
+    b.tell("start-receiver");
+    probe.awaitAssert(WAIT, () -> {
+      add(a, notes, "after it returned " + System.nanoTime());
+      JournalStore replica = JournalStore.acquire(dir.resolve("b"));
+      try {
+        long highest = replica.highest(PID);
+        assertTrue(highest >= 2, "replica highest " + highest);
+        assertEquals(highest, replica.read(PID, 1, Long.MAX_VALUE, Long.MAX_VALUE).size(), "no gap on the replica");
+      } finally {
+        replica.release();
+      }
+      return null;
+    });
+  }
+}
