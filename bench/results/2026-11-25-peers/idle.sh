@@ -8,7 +8,7 @@ U=/tmp/b8/users
 ulimit -n 20000
 echo "=== idle $(date -u +%T) $(uptime | sed 's/.*load/load/')" >> $R/loads.txt
 $B idle --imap-port 4143 --users-file $U --connections 10000 --parallel 50 --open-time 4m --settle 15s \
-  --timeout 60s --pid 20849 --out $R/idle-mailhive.json > $R/idle-mailhive.txt 2>/tmp/b8/idle-mh.err &
+  --timeout 60s --pid "$(cat /tmp/b8/mh.pid)" --out $R/idle-mailhive.json > $R/idle-mailhive.txt 2>/tmp/b8/idle-mh.err &
 $B idle --imap-port 3143 --users-file $U --connections 10000 --parallel 50 --open-time 4m --settle 15s \
   --timeout 60s --pid "$(cat /tmp/b8/peers/dovecot/run/master.pid)" --out $R/idle-dovecot.json > $R/idle-dovecot.txt 2>/tmp/b8/idle-dc.err &
 wait
