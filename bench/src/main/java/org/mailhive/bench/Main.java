@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mailhive.bench.scenario.IdleScenario;
 import org.mailhive.bench.scenario.ImapOp;
 import org.mailhive.bench.scenario.ImapScenario;
 import org.mailhive.bench.scenario.SmtpScenario;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mailhive-bench", mixinStandardHelpOptions = true, version = "mailhive-bench 0.1",
     description = "Load generator for any SMTP/IMAP server: Mailhive, Dovecot, Postfix.",
-    subcommands = {Main.Smtp.class, Main.Imap.class, Compare.class})
+    subcommands = {Main.Smtp.class, Main.Imap.class, Main.Idle.class, Compare.class})
 public final class Main implements Runnable {
   static final int EXIT_LOST = 3;
 
@@ -152,6 +153,34 @@ public final class Main implements Runnable {
     public Integer call() throws Exception {
       RunResult r = ImapScenario.run(imapSettings(common.host, imap, common.credentials(null, null), common),
           System.err);
+      report(r, common, System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "idle", mixinStandardHelpOptions = true,
+      description = "Hold N authenticated idle IMAP connections; report the server's memory per connection.")
+  static final class Idle implements Callable<Integer> {
+    @Mixin Common common;
+    @Option(names = "--imap-port", defaultValue = "2143") int imapPort;
+    @Option(names = "--connections", defaultValue = "1000", description = "Connections to open (default: ${DEFAULT-VALUE}).")
+    int connections;
+    @Option(names = "--pid", required = true, split = ",",
+        description = "Server process(es); memory is summed over each and all its descendants.")
+    List<Long> pids;
+    @Option(names = "--parallel", defaultValue = "50", description = "Connections being opened at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+    @Option(names = "--open-time", defaultValue = "5m", converter = DurationConverter.class,
+        description = "Stop opening after this long (default: ${DEFAULT-VALUE}).")
+    Duration openTime;
+    @Option(names = "--settle", defaultValue = "10s", converter = DurationConverter.class,
+        description = "Wait before the second memory sample (default: ${DEFAULT-VALUE}).")
+    Duration settle;
+
+    @Override
+    public Integer call() throws Exception {
+      RunResult r = IdleScenario.run(new IdleScenario.Settings(new InetSocketAddress(common.host, imapPort),
+          connections, common.credentials(null, null), pids, parallel, openTime, settle, common.timeout), System.err);
       report(r, common, System.out);
       return 0;
     }

@@ -105,6 +105,20 @@ class HarnessAgainstNodeIT {
   }
 
   @Test
+  void theIdleScenarioHoldsEveryConnectionAndMeasuresTheServerProcessItWasGiven(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("idle.json");
+    int exit = run("idle", "--imap-port", "" + node.port("imap"), "--user", DEMO, "--password-file",
+        node.passwordFile().toString(), "--connections", "4", "--parallel", "2", "--settle", "0s",
+        "--pid", "" + node.pid(), "--out", json.toString());
+    assertEquals(0, exit);
+    RunResult r = result(json);
+    assertEquals(4L, r.count("idle"), r.counts().toString());
+    assertEquals(4L, r.count("idleCommand") + r.count("selectedOnly"));
+    assertEquals(0L, r.count("failed"));
+    assertTrue(r.count("processesAfter") >= 1 && r.count("rssKibAfter") > 0, r.counts().toString());
+  }
+
+  @Test
   void theImapMixRunsEveryDefaultCommandWithoutErrorsAndStopsAtTheCommandCount(@TempDir Path dir)
       throws Exception {
     Path json = dir.resolve("imap.json");

@@ -74,6 +74,10 @@ final class NodeUnderTest implements AutoCloseable {
     }
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   int port(String proto) {
     return ports.get(proto);
   }

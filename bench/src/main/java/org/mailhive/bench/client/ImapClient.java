@@ -100,6 +100,15 @@ public final class ImapClient implements AutoCloseable {
     });
   }
 
+  /**
+   * Sends IDLE and completes at the server's "+", leaving the session idle (for the idle scenario, which then only
+   * holds the connection); completes with the tagged response instead if the server refused.
+   */
+  public CompletableFuture<ImapResponse> enterIdle() {
+    String tag = nextTag();
+    return conn.writeLine(tag + " IDLE").thenCompose(v -> awaitContinuation(tag, new Accumulator(), 0));
+  }
+
   /** Completes with null at "+", or with the tagged response if the server refused. */
   private CompletableFuture<ImapResponse> awaitContinuation(String tag, Accumulator acc, int lines) {
     if (lines > MAX_RESPONSE_LINES) {
