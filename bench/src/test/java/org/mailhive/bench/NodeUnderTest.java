@@ -42,7 +42,11 @@ final class NodeUnderTest implements AutoCloseable {
     Process p = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-Dmailhive.node.data-dir=" + dataDir, "-Dmailhive.cluster.port=0", "-Dmailhive.smtp.port=0",
-        "-Dmailhive.imap.port=0", "-Dmailhive.imap.tls-port=0", "-jar", jar.toString()))
+        "-Dmailhive.imap.port=0", "-Dmailhive.imap.tls-port=0",
+        // every other listener on an OS-chosen port too, so a test never collides with a running node
+        "-Dmailhive.smtp.submission-port=0", "-Dmailhive.smtp.submissions-port=0", "-Dmailhive.lmtp.port=0",
+        "-Dmailhive.pop3.port=0", "-Dmailhive.pop3.tls-port=0", "-Dmailhive.admin.http-port=0",
+        "-jar", jar.toString()))
         .redirectErrorStream(true).start();
     NodeUnderTest node = new NodeUnderTest(p, dataDir);
     CountDownLatch ready = new CountDownLatch(1);
