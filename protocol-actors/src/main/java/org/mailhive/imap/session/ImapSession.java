@@ -28,6 +28,7 @@ import org.mailhive.account.Folder;
 import org.mailhive.blob.BlobId;
 import org.mailhive.config.MailhiveSettings.ImapSettings;
 import org.mailhive.delivery.Delivery;
+import org.mailhive.directory.AuthDispatcher;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.FetchRenderer;
@@ -450,7 +451,7 @@ public final class ImapSession implements ProtocolSession {
   private void verify(String tag, String login, String password, String mech) {
     busy = true;
     CompletionStage<Optional<String>> check =
-        CompletableFuture.supplyAsync(() -> directory.authenticate(login, password), delivery.io());
+        CompletableFuture.supplyAsync(() -> directory.authenticate(login, password), AuthDispatcher.of(conn.context().getSystem()));
     conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(tag, u == null ? Optional.empty() : u, login, mech));
   }
 

@@ -13,6 +13,7 @@ import org.apache.pekko.util.ByteString;
 import org.mailhive.blob.BlobId;
 import org.mailhive.config.MailhiveSettings.Pop3Settings;
 import org.mailhive.delivery.Delivery;
+import org.mailhive.directory.AuthDispatcher;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MessageMeta;
@@ -306,7 +307,7 @@ public final class Pop3Session implements ProtocolSession {
   private void verify(String login, String password, String mech) {
     busy = true;
     CompletionStage<Optional<String>> check =
-        CompletableFuture.supplyAsync(() -> directory.authenticate(login, password), delivery.io());
+        CompletableFuture.supplyAsync(() -> directory.authenticate(login, password), AuthDispatcher.of(conn.context().getSystem()));
     conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(u == null ? Optional.empty() : u, login, mech));
   }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.util.ByteString;
 import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.delivery.Delivery;
+import org.mailhive.directory.AuthDispatcher;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.net.Connection;
 import org.mailhive.net.ConnectionActor;
@@ -235,7 +236,7 @@ public final class SmtpSession extends MailTransactionSession {
   private void verify(SaslResponse.Credentials c, String mech) {
     state = State.BUSY;
     CompletionStage<Optional<String>> check =
-        CompletableFuture.supplyAsync(() -> directory.authenticate(c.login(), c.password()), delivery.io());
+        CompletableFuture.supplyAsync(() -> directory.authenticate(c.login(), c.password()), AuthDispatcher.of(conn.context().getSystem()));
     conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(u == null ? Optional.empty() : u, c.login(), mech, ex));
   }
 
