@@ -33,13 +33,7 @@ public record StoreCommand(SequenceSet set, FlagChange change, boolean silent, L
     args.sp();
     List<String> flags = new ArrayList<>();
     if (args.peek('(')) {
-      args.openParen();
-      while (!args.tryCloseParen()) {
-        if (!flags.isEmpty()) {
-          args.sp();
-        }
-        flags.add(flag(args));
-      }
+      flags.addAll(flagList(args));
     } else {
       flags.add(flag(args));
       while (args.tryConsumeSpace()) {
@@ -48,6 +42,19 @@ public record StoreCommand(SequenceSet set, FlagChange change, boolean silent, L
     }
     args.end();
     return new StoreCommand(set, change, silent, List.copyOf(flags), byUid);
+  }
+
+  /** RFC 3501 §9 flag-list, "(" [flag *(SP flag)] ")", as STORE and APPEND take it. */
+  public static List<String> flagList(ImapArgs args) throws ImapParseException {
+    List<String> flags = new ArrayList<>();
+    args.openParen();
+    while (!args.tryCloseParen()) {
+      if (!flags.isEmpty()) {
+        args.sp();
+      }
+      flags.add(flag(args));
+    }
+    return flags;
   }
 
   // RFC 3501 §2.3.2: \Recent cannot be stored, and no other unknown system flag exists.

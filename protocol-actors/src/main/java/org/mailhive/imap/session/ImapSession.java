@@ -817,13 +817,7 @@ public final class ImapSession implements ProtocolSession {
     args.sp();
     List<String> flags = new ArrayList<>();
     if (args.peek('(')) {
-      args.openParen();
-      while (!args.tryCloseParen()) {
-        if (!flags.isEmpty()) {
-          args.sp();
-        }
-        flags.add(args.flag());
-      }
+      flags.addAll(StoreCommand.flagList(args));
       args.sp();
     }
     long internalDate = System.currentTimeMillis();
