@@ -1,5 +1,8 @@
 package org.mailhive.directory;
 
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -14,5 +17,11 @@ public final class AuthDispatcher {
 
   public static Executor of(ActorSystem<?> system) {
     return system.dispatchers().lookup(DispatcherSelector.fromConfig("mailhive.directory.auth-dispatcher"));
+  }
+
+  /** {@link UserDirectory#authenticate} on these threads; every protocol's login goes through here. */
+  public static CompletionStage<Optional<String>> authenticate(ActorSystem<?> system, UserDirectory directory,
+                                                               String login, String password) {
+    return CompletableFuture.supplyAsync(() -> directory.authenticate(login, password), of(system));
   }
 }

@@ -307,7 +307,7 @@ public final class Pop3Session implements ProtocolSession {
   private void verify(String login, String password, String mech) {
     busy = true;
     CompletionStage<Optional<String>> check =
-        CompletableFuture.supplyAsync(() -> directory.authenticate(login, password), AuthDispatcher.of(conn.context().getSystem()));
+        AuthDispatcher.authenticate(conn.context().getSystem(), directory, login, password);
     conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(u == null ? Optional.empty() : u, login, mech));
   }
 

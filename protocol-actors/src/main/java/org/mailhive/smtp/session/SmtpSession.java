@@ -3,7 +3,6 @@ package org.mailhive.smtp.session;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.util.ByteString;
 import org.mailhive.config.MailhiveSettings.SmtpSettings;
@@ -236,7 +235,7 @@ public final class SmtpSession extends MailTransactionSession {
   private void verify(SaslResponse.Credentials c, String mech) {
     state = State.BUSY;
     CompletionStage<Optional<String>> check =
-        CompletableFuture.supplyAsync(() -> directory.authenticate(c.login(), c.password()), AuthDispatcher.of(conn.context().getSystem()));
+        AuthDispatcher.authenticate(conn.context().getSystem(), directory, c.login(), c.password());
     conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(u == null ? Optional.empty() : u, c.login(), mech, ex));
   }
 
