@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mailhive-bench", mixinStandardHelpOptions = true, version = "mailhive-bench 0.1",
     description = "Load generator for any SMTP/IMAP server: Mailhive, Dovecot, Postfix.",
-    subcommands = {Main.Smtp.class, Main.Imap.class, Main.Idle.class, Compare.class})
+    subcommands = {Main.Smtp.class, Main.Imap.class, Main.Idle.class, Compare.class, Main.Jmh.class})
 public final class Main implements Runnable {
   static final int EXIT_LOST = 3;
 
@@ -33,6 +33,22 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  /**
+   * The JMH micro-benchmarks of org.mailhive.bench.jmh; every argument goes to JMH's own command line
+   * ({@code jmh -h} lists them), e.g. {@code jmh -f 1 -wi 2 -i 3 ImapParse}.
+   */
+  @Command(name = "jmh", description = "Run the JMH micro-benchmarks (arguments are JMH's: -h, -f, -wi, -i, -rf json, regex).")
+  static final class Jmh implements Callable<Integer> {
+    @picocli.CommandLine.Unmatched
+    List<String> jmhArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
+      return 0;
+    }
   }
 
   /** Where the server is and who logs in; shared by every scenario. */
