@@ -16,6 +16,10 @@ import java.util.List;
  * reported as text/plain.
  */
 public record MessageSummary(String envelope, String bodyStructure, String body) {
+  static {
+    StreamProviderPin.ensure();
+  }
+
   /**
    * How many multiparts and encapsulated messages may enclose a part before we stop opening them. Dovecot stops
    * at the same depth; deeper nesting is used to exhaust a parser's stack, not to send mail.

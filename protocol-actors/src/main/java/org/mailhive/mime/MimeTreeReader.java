@@ -26,6 +26,10 @@ import java.util.Locale;
  * cannot be understood.
  */
 final class MimeTreeReader {
+  static {
+    StreamProviderPin.ensure();
+  }
+
   private static final String DEFAULT_ENCODING = "7bit";
   private static final ParameterizedValue PLAIN_US_ASCII =
       new ParameterizedValue("text/plain", List.of(new ParameterizedValue.Param("charset", "us-ascii")));

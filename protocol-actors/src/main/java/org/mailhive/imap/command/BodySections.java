@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
+import org.mailhive.mime.StreamProviderPin;
 
 /**
  * Cuts a body section (RFC 3501 §6.4.5: "", HEADER, TEXT, HEADER.FIELDS[.NOT], MIME, part numbers) out of a
@@ -24,6 +25,10 @@ import org.apache.pekko.util.ByteStringBuilder;
  * re-encoded. A section that does not exist is an empty string, as RFC 3501 asks.
  */
 final class BodySections {
+  static {
+    StreamProviderPin.ensure();
+  }
+
   private BodySections() {}
 
   static ByteString extract(ByteString message, FetchCommand.Section sec) {
