@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mailhive-bench", mixinStandardHelpOptions = true, version = "mailhive-bench 0.1",
     description = "Load generator for any SMTP/IMAP server: Mailhive, Dovecot, Postfix.",
-    subcommands = {Main.Smtp.class, Main.Imap.class, Main.Idle.class, Compare.class, Main.Jmh.class})
+    subcommands = {Main.Smtp.class, Main.Imap.class, Main.Idle.class, Main.Pop3.class, Compare.class, Main.Jmh.class})
 public final class Main implements Runnable {
   static final int EXIT_LOST = 3;
 
@@ -169,6 +169,35 @@ public final class Main implements Runnable {
     public Integer call() throws Exception {
       RunResult r = ImapScenario.run(imapSettings(common.host, imap, common.credentials(null, null), common),
           System.err);
+      report(r, common, System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "pop3", mixinStandardHelpOptions = true,
+      description = "C clients over U users polling by POP3: login, STAT, UIDL, RETR, optional DELE, QUIT.")
+  static final class Pop3 implements Callable<Integer> {
+    @Mixin Common common;
+    @Option(names = "--pop3-port", defaultValue = "2110") int pop3Port;
+    @Option(names = "--clients", defaultValue = "20", description = "Concurrent POP3 clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+    @Option(names = "--duration", converter = DurationConverter.class,
+        description = "Run time, e.g. 30s (default 30s unless --sessions is given).")
+    Duration duration;
+    @Option(names = "--sessions", defaultValue = "0", description = "Stop after this many sessions in total.")
+    long sessions;
+    @Option(names = "--retrieves", defaultValue = "5", description = "RETRs per session (default: ${DEFAULT-VALUE}).")
+    int retrieves;
+    @Option(names = "--delete-percent", defaultValue = "0",
+        description = "Chance that a retrieved message is deleted (default: ${DEFAULT-VALUE}).")
+    int deletePercent;
+
+    @Override
+    public Integer call() throws Exception {
+      Duration d = duration != null ? duration : (sessions > 0 ? null : Duration.ofSeconds(30));
+      RunResult r = org.mailhive.bench.scenario.Pop3Scenario.run(new org.mailhive.bench.scenario.Pop3Scenario.Settings(
+          new InetSocketAddress(common.host, pop3Port), clients, common.credentials(null, null), d, sessions,
+          retrieves, deletePercent, common.timeout, common.maxTime), System.err);
       report(r, common, System.out);
       return 0;
     }

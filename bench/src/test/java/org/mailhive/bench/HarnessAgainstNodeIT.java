@@ -72,6 +72,33 @@ class HarnessAgainstNodeIT {
   }
 
   @Test
+  void thePop3ScenarioCountsSessionsRetrievalsAndDeletionsTheServerConfirmed(@TempDir Path dir) throws Exception {
+    // At least five messages in the mailbox, whatever ran before.
+    assertEquals(0, run("smtp", "--smtp-port", "" + node.port("smtp"), "--user", DEMO, "--password-file",
+        node.passwordFile().toString(), "--messages", "5", "--concurrency", "1", "--out",
+        dir.resolve("fill.json").toString()));
+    Path json = dir.resolve("pop3.json");
+    assertEquals(0, run("pop3", "--pop3-port", "" + node.port("pop3"), "--user", DEMO, "--password-file",
+        node.passwordFile().toString(), "--clients", "2", "--sessions", "6", "--retrieves", "3",
+        "--out", json.toString()));
+    RunResult r = result(json);
+    assertEquals(6, r.count("sessions"));
+    assertEquals(18, r.count("retrieved"));
+    assertEquals(0, r.count("deleted"));
+    assertEquals(0, r.count("errors"), r.errors().toString());
+    assertEquals(18, r.commands().stream().filter(c -> c.command().equals("RETR")).findFirst().orElseThrow().count());
+    assertEquals(6, r.commands().stream().filter(c -> c.command().equals("QUIT")).findFirst().orElseThrow().count());
+
+    Path deleting = dir.resolve("pop3-dele.json");
+    assertEquals(0, run("pop3", "--pop3-port", "" + node.port("pop3"), "--user", DEMO, "--password-file",
+        node.passwordFile().toString(), "--clients", "1", "--sessions", "1", "--retrieves", "2",
+        "--delete-percent", "100", "--out", deleting.toString()));
+    RunResult d = result(deleting);
+    assertEquals(2, d.count("deleted"));
+    assertEquals(0, d.count("errors"), d.errors().toString());
+  }
+
+  @Test
   void rejectedRecipientsAreCountedAsRejectedWithTheirReplyKind(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("reject.json");
     Path users = Files.writeString(dir.resolve("users"), "nobody@localhost whatever\n");

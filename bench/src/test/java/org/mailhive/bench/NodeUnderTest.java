@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * list); ports are chosen by the OS and read from the "mailhive_ready" line.
  */
 final class NodeUnderTest implements AutoCloseable {
-  private static final Pattern PORT = Pattern.compile("(smtp|imap|imaps)=(\\d+)");
+  private static final Pattern PORT = Pattern.compile("(smtp|imap|imaps|pop3)=(\\d+)");
   private static final long START_TIMEOUT_S = 90;
 
   private final Process process;
