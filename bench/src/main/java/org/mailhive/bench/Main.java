@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mailhive-bench", mixinStandardHelpOptions = true, version = "mailhive-bench 0.1",
     description = "Load generator for any SMTP/IMAP server: Mailhive, Dovecot, Postfix.",
-    subcommands = {Main.Smtp.class, Main.Imap.class, Main.Idle.class, Main.Pop3.class, Compare.class, Main.Jmh.class})
+    subcommands = {Main.Smtp.class, Main.Imap.class, Main.Idle.class, Main.Pop3.class, Main.Chaos.class, Compare.class, Main.Jmh.class})
 public final class Main implements Runnable {
   static final int EXIT_LOST = 3;
 
@@ -171,6 +171,46 @@ public final class Main implements Runnable {
           System.err);
       report(r, common, System.out);
       return 0;
+    }
+  }
+
+  @Command(name = "chaos", mixinStandardHelpOptions = true,
+      description = "Run the smtp scenario over several nodes while killing/restarting nodes on a schedule; then "
+          + "read every INBOX and report acknowledged messages lost or duplicated. Exit 3 if any.")
+  static final class Chaos implements Callable<Integer> {
+    @Mixin Common common;
+    @Mixin SmtpOptions smtp;
+    @Option(names = "--targets", split = ",", description = "SMTP servers (HOST or HOST:PORT) the connections are "
+        + "spread over, e.g. 127.0.0.1,127.0.0.2,127.0.0.3 (default: --host).")
+    List<String> targets = new ArrayList<>();
+    @Option(names = "--at", required = true, description = "AT:kill|term|run:TARGET, repeatable, e.g. "
+        + "20s:kill:data/node2/node.pid or '40s:run:scripts/local-cluster start'.")
+    List<String> events = new ArrayList<>();
+    @Option(names = "--imap-port", defaultValue = "2143", description = "For the audit (on --host).") int imapPort;
+    @Option(names = "--action-timeout", defaultValue = "3m", converter = DurationConverter.class,
+        description = "Bound on each event (default: ${DEFAULT-VALUE}).")
+    Duration actionTimeout;
+    @Option(names = "--audit-deadline", defaultValue = "2m", converter = DurationConverter.class,
+        description = "How long the audit may wait for mailboxes to be readable again (default: ${DEFAULT-VALUE}).")
+    Duration auditDeadline;
+
+    @Override
+    public Integer call() throws Exception {
+      List<InetSocketAddress> addresses = new ArrayList<>();
+      for (String t : targets) {
+        int colon = t.lastIndexOf(':');
+        addresses.add(colon > 0 ? new InetSocketAddress(t.substring(0, colon), Integer.parseInt(t.substring(colon + 1)))
+            : new InetSocketAddress(t, smtp.smtpPort));
+      }
+      SmtpScenario.Settings base = smtpSettings(common.host, smtp, imapPort, common.credentials(null, null), common);
+      SmtpScenario.Settings load = new SmtpScenario.Settings(base.smtp(), base.messages(), base.concurrency(),
+          base.sizes(), base.users(), base.from(), base.timeout(), base.messagesPerConnection(), null,
+          base.verifyTimeout(), base.maxTime(), addresses, null);
+      RunResult r = org.mailhive.bench.chaos.ChaosRun.run(new org.mailhive.bench.chaos.ChaosRun.Settings(load,
+          events.stream().map(org.mailhive.bench.chaos.ChaosEvent::parse).toList(), actionTimeout,
+          new InetSocketAddress(common.host, imapPort), auditDeadline), System.err);
+      report(r, common, System.out);
+      return r.count("lost") > 0 || r.count("duplicated") > 0 ? EXIT_LOST : 0;
     }
   }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,67 @@ class HarnessAgainstNodeIT {
     RunResult d = result(deleting);
     assertEquals(2, d.count("deleted"));
     assertEquals(0, d.count("errors"), d.errors().toString());
+  }
+
+  @Test
+  void chaosModeAuditsEveryAcknowledgedMessageByItsMessageIdAndRunsTheSchedule(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("chaos.json");
+    Path marker = dir.resolve("ran");
+    int exit = run("chaos", "--smtp-port", "" + node.port("smtp"), "--imap-port", "" + node.port("imap"),
+        "--targets", "127.0.0.1:" + node.port("smtp") + ",localhost:" + node.port("smtp"),
+        "--user", DEMO, "--password-file", node.passwordFile().toString(), "--messages", "30", "--concurrency", "3",
+        "--at", "0s:run:touch " + marker, "--out", json.toString());
+    assertEquals(0, exit);
+    RunResult r = result(json);
+    assertEquals(30, r.count("accepted"));
+    assertEquals(30, r.count("found"));
+    assertEquals(0, r.count("lost"));
+    assertEquals(0, r.count("duplicated"));
+    assertEquals(1, r.count("chaos_events"));
+    assertEquals(0, r.count("chaos_failed_events"));
+    assertTrue(Files.exists(marker), "the scheduled command ran");
+  }
+
+  @Test
+  void chaosModeReportsAcknowledgedMessagesThatNeverArrivedAsLost(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("chaos-dropper.json");
+    try (DroppingSmtpServer dropper = new DroppingSmtpServer()) {
+      int exit = run("chaos", "--smtp-port", "" + dropper.port(), "--imap-port", "" + node.port("imap"),
+          "--user", DEMO, "--password-file", node.passwordFile().toString(), "--messages", "8", "--concurrency", "2",
+          "--at", "0s:run:true", "--audit-deadline", "10s", "--out", json.toString());
+      assertEquals(Main.EXIT_LOST, exit);
+    }
+    RunResult r = result(json);
+    assertEquals(8, r.count("accepted"));
+    assertEquals(8, r.count("lost"));
+    assertEquals(0, r.count("found"));
+  }
+
+  @Test
+  void theAuditCountsAMessageStoredTwiceAsDuplicatedAndAMissingOneAsLost() throws Exception {
+    Credentials demo = new Credentials(DEMO, Files.readString(node.passwordFile()).trim());
+    String runId = "dup" + System.nanoTime();
+    byte[] message = MessageFactory.create(runId, 7, "bench@bench.mailhive", DEMO, 600);
+    try (org.mailhive.bench.scenario.IoRuntime io = new org.mailhive.bench.scenario.IoRuntime()) {
+      org.mailhive.bench.client.ImapClient c = org.mailhive.bench.client.ImapClient.connect(io.group(),
+          new java.net.InetSocketAddress("127.0.0.1", node.port("imap")), java.time.Duration.ofSeconds(10))
+          .get(20, java.util.concurrent.TimeUnit.SECONDS);
+      try {
+        assertTrue(c.login(demo.user(), demo.password()).get(20, java.util.concurrent.TimeUnit.SECONDS).ok());
+        assertTrue(c.append("INBOX", "", message).get(20, java.util.concurrent.TimeUnit.SECONDS).ok());
+        assertTrue(c.append("INBOX", "", message).get(20, java.util.concurrent.TimeUnit.SECONDS).ok());
+      } finally {
+        c.close();
+      }
+      var audit = new org.mailhive.bench.chaos.MessageIdAudit(io,
+          new java.net.InetSocketAddress("127.0.0.1", node.port("imap")), java.time.Duration.ofSeconds(10))
+          .audit(runId, List.of(demo), List.of(Set.of(7L, 8L)), java.time.Duration.ofSeconds(30));
+      assertEquals(2, audit.acknowledged());
+      assertEquals(2, audit.found());
+      assertEquals(1, audit.duplicated());
+      assertEquals(1, audit.lost());
+      assertEquals(0, audit.unacknowledgedStored());
+    }
   }
 
   @Test

@@ -37,14 +37,35 @@ public final class SmtpScenario {
   /** Before reconnecting after a failed connect, so a dead server is not hammered in a hot loop. */
   private static final long RECONNECT_DELAY_MS = 100;
 
+  /**
+   * {@code smtp} is the first server; connection w goes to {@code targets.get(w % targets.size())} when
+   * {@code targets} names several (clients spread over a cluster's nodes). {@code accepted} hears of every
+   * message the server acknowledged, with the run id and message number its Message-ID carries.
+   */
   public record Settings(InetSocketAddress smtp, int messages, int concurrency, SizeDistribution sizes,
                          List<Credentials> users, String from, Duration timeout, int messagesPerConnection,
-                         InetSocketAddress verifyImap, Duration verifyTimeout, Duration maxTime) {
+                         InetSocketAddress verifyImap, Duration verifyTimeout, Duration maxTime,
+                         List<InetSocketAddress> targets, AcceptedListener accepted) {
     public Settings {
       if (messages < 0 || concurrency < 1 || messagesPerConnection < 1 || users.isEmpty()) {
         throw new IllegalArgumentException("messages >= 0, concurrency >= 1, messages per connection >= 1, users");
       }
+      targets = targets == null || targets.isEmpty() ? List.of(smtp) : List.copyOf(targets);
+      accepted = accepted == null ? (runId, index, user) -> { } : accepted;
     }
+
+    public Settings(InetSocketAddress smtp, int messages, int concurrency, SizeDistribution sizes,
+                    List<Credentials> users, String from, Duration timeout, int messagesPerConnection,
+                    InetSocketAddress verifyImap, Duration verifyTimeout, Duration maxTime) {
+      this(smtp, messages, concurrency, sizes, users, from, timeout, messagesPerConnection, verifyImap,
+          verifyTimeout, maxTime, null, null);
+    }
+  }
+
+  /** Called (from I/O threads) for each message a server answered 250 to after the final dot. */
+  @FunctionalInterface
+  public interface AcceptedListener {
+    void accepted(String runId, long index, int userIndex);
   }
 
   private final Settings s;
@@ -53,7 +74,9 @@ public final class SmtpScenario {
   private Metrics metrics;
   private final AtomicLong next = new AtomicLong();
   private final AtomicLongArray acceptedPerUser;
-  private final String runId = Long.toString(System.currentTimeMillis(), 36);
+  /** Names this run in every Message-ID; random, so runs started in the same millisecond stay apart. */
+  private final String runId = Long.toString(System.currentTimeMillis(), 36)
+      + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
   private volatile long deadlineNanos;
 
   private SmtpScenario(Settings s, IoRuntime io) {
@@ -111,7 +134,7 @@ public final class SmtpScenario {
     params.put("users", s.users().size());
     params.put("messagesPerConnection", s.messagesPerConnection());
     params.put("verify", s.verifyImap() == null ? "none" : "imap " + hostPort(s.verifyImap()));
-    return new RunResult("smtp", "smtp " + hostPort(s.smtp()), params, started, seconds, m.overall(seconds),
+    return new RunResult("smtp", "smtp " + String.join(",", s.targets().stream().map(SmtpScenario::hostPort).toList()), params, started, seconds, m.overall(seconds),
         m.commandStats(seconds), m.errorsByKind(), counts, m.timeline());
   }
 
@@ -154,11 +177,13 @@ public final class SmtpScenario {
   private final class Worker {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final SplittableRandom random;
+    private final InetSocketAddress target;
     private SmtpClient client;
     private int sentOnConnection;
 
     Worker(int id) {
       random = new SplittableRandom(id * 7919L + 17);
+      target = s.targets().get(id % s.targets().size());
     }
 
     CompletableFuture<Void> start() {
@@ -194,7 +219,7 @@ public final class SmtpScenario {
       client = null;
       return quit.thenCompose(v -> {
         long t = System.nanoTime();
-        return SmtpClient.connect(io.group, s.smtp(), s.timeout()).thenCompose(c -> {
+        return SmtpClient.connect(io.group, target, s.timeout()).thenCompose(c -> {
           metrics.ok("CONNECT", System.nanoTime() - t);
           long te = System.nanoTime();
           return c.command("EHLO bench.mailhive").thenApply(r -> {
@@ -227,6 +252,7 @@ public final class SmtpScenario {
           metrics.ok("MESSAGE", System.nanoTime() - t);
           metrics.count("accepted");
           acceptedPerUser.incrementAndGet(u);
+          s.accepted().accepted(runId, i, u);
         } else {
           metrics.count("rejected");
           metrics.failed("MESSAGE", r.kind());
