@@ -13,7 +13,6 @@ import org.apache.pekko.util.ByteString;
 import org.mailhive.blob.BlobId;
 import org.mailhive.config.MailhiveSettings.Pop3Settings;
 import org.mailhive.delivery.Delivery;
-import org.mailhive.directory.AuthDispatcher;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MessageMeta;
@@ -29,6 +28,7 @@ import org.mailhive.pop3.parse.Pop3ParseException;
 import org.mailhive.pop3.response.Pop3Encoder;
 import org.mailhive.pop3.response.Pop3Reply;
 import org.mailhive.pop3.response.Rejections;
+import org.mailhive.sasl.Authenticator;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.shard.MailboxSharding;
 
@@ -48,7 +48,7 @@ public final class Pop3Session implements ProtocolSession {
 
   private static final String INBOX = "INBOX";
 
-  private record Authenticated(Optional<String> user, String login, String mech) implements ConnectionActor.Command {}
+  private record Authenticated(Authenticator.Outcome outcome) implements ConnectionActor.Command {}
 
   private record Opened(MailboxProtocol.Opened opened, Throwable failure) implements ConnectionActor.Command {}
 
@@ -297,38 +297,45 @@ public final class Pop3Session implements ProtocolSession {
     }
     String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
     if (parts.length != 3 || (!parts[0].isEmpty() && !parts[0].equalsIgnoreCase(parts[1]))) {
-      authFailed(parts.length == 3 ? parts[1] : "", "PLAIN");
+      busy = true;
+      String login = parts.length == 3 ? parts[1] : "";
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem()).malformed(conn, "pop3", "PLAIN", login),
+          (o, ex) -> new Authenticated(o));
       return;
     }
     verify(parts[1], parts[2], "PLAIN");
   }
 
-  // Password hashing is deliberately slow; it runs off the actor's thread and the session waits for it.
+  // Password hashing is deliberately slow and the throttle may hold the answer back; the session waits for it.
   private void verify(String login, String password, String mech) {
     busy = true;
-    CompletionStage<Optional<String>> check =
-        AuthDispatcher.authenticate(conn.context().getSystem(), directory, login, password);
-    conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(u == null ? Optional.empty() : u, login, mech));
+    CompletionStage<Authenticator.Outcome> check = Authenticator.of(conn.context().getSystem())
+        .authenticate(conn, "pop3", directory, mech, login, password);
+    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(o));
   }
 
   private void onAuthenticated(Authenticated m) {
-    if (m.user().isEmpty()) {
-      authFailed(m.login(), m.mech());
+    Authenticator.Outcome o = m.outcome();
+    if (o.status() == Authenticator.Status.BLOCKED) {
+      // RFC 3206 §4: SYS/TEMP, try again later; [AUTH] would say the credentials are wrong, which they may not be.
+      err(Pop3Reply.AUTH_BLOCKED);
       return;
     }
-    user = m.user().get();
+    if (o.status() == Authenticator.Status.FAILED) {
+      authFailed();
+      return;
+    }
+    user = o.user();
     conn.context().getLog().info("auth_ok proto=pop3 user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
-        m.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
+        o.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
     busy = true;
     conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(new MailboxAddress(user, INBOX)), askTimeout,
         replyTo -> new MailboxProtocol.Open(null, replyTo), Opened::new);
   }
 
-  private void authFailed(String login, String mech) {
+  /** The failure is already counted and logged by the {@link Authenticator}; this session counts its own. */
+  private void authFailed() {
     authFailures++;
-    conn.context().getLog().info("auth_failed proto=pop3 user={} mech={} rip={} lport={} tls={} attempts={} sid={}",
-        LogText.clean(login), mech, conn.remote().getAddress().getHostAddress(), conn.local().getPort(),
-        conn.tlsActive(), authFailures, conn.sid());
     if (authFailures >= settings.maxAuthFailures()) {
       err(Pop3Reply.AUTH_TOO_MANY);
       close("auth_failures");

@@ -57,6 +57,8 @@ public final class SmtpReply {
   public static final String TLS_ALREADY = "503 5.5.1 TLS already active";
   public static final String NO_TLS = "454 4.7.0 TLS not available";
   public static final String AUTH_TEMPORARY = "454 4.7.0 Temporary authentication failure";
+  /** The throttle blocks this client IP (or login) after too many failures (mailhive.auth.throttle). */
+  public static final String AUTH_BLOCKED = "454 4.7.0 Too many failed logins, try again later";
   public static final String AUTH_ALREADY = "503 5.5.1 Already authenticated";
   public static final String AUTH_IN_TRANSACTION = "503 5.5.1 AUTH not allowed during a mail transaction";
   public static final String AUTH_NOT_AVAILABLE = "503 5.5.1 AUTH not available on this port";

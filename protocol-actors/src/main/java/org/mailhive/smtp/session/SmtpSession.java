@@ -7,11 +7,11 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.util.ByteString;
 import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.delivery.Delivery;
-import org.mailhive.directory.AuthDispatcher;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.net.Connection;
 import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
+import org.mailhive.sasl.Authenticator;
 import org.mailhive.sasl.SaslResponse;
 import org.mailhive.smtp.policy.RelayPolicy;
 import org.mailhive.smtp.reply.SmtpReply;
@@ -37,13 +37,11 @@ public final class SmtpSession extends MailTransactionSession {
   }
 
   /** A password check finished off the actor's thread. */
-  private record Authenticated(Optional<String> user, String login, String mech, Throwable failure)
-      implements ConnectionActor.Command {}
+  private record Authenticated(Authenticator.Outcome outcome) implements ConnectionActor.Command {}
 
   private final Service service;
   private boolean esmtp;
   private String user;
-  private int authFailures;
 
   public SmtpSession(Connection conn, Service service, SmtpSettings settings, String hostname,
                      UserDirectory directory, Delivery delivery, RelayPolicy relay) {
@@ -202,7 +200,9 @@ public final class SmtpSession extends MailTransactionSession {
     }
     Optional<SaslResponse.Credentials> c = SaslResponse.plain(decoded.get());
     if (c.isEmpty()) {
-      failed("?", "PLAIN");
+      state = State.BUSY;
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem()).malformed(conn, protocol(), "PLAIN", "?"),
+          (o, ex) -> new Authenticated(o));
       return;
     }
     verify(c.get(), "PLAIN");
@@ -231,12 +231,12 @@ public final class SmtpSession extends MailTransactionSession {
     return decoded;
   }
 
-  // Password hashing is deliberately slow; it runs off the actor's thread and the session waits for it.
+  // Password hashing is deliberately slow and the throttle may hold the answer back; the session waits for it.
   private void verify(SaslResponse.Credentials c, String mech) {
     state = State.BUSY;
-    CompletionStage<Optional<String>> check =
-        AuthDispatcher.authenticate(conn.context().getSystem(), directory, c.login(), c.password());
-    conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(u == null ? Optional.empty() : u, c.login(), mech, ex));
+    CompletionStage<Authenticator.Outcome> check = Authenticator.of(conn.context().getSystem())
+        .authenticate(conn, protocol(), directory, mech, c.login(), c.password());
+    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(o));
   }
 
   @Override
@@ -245,26 +245,20 @@ public final class SmtpSession extends MailTransactionSession {
       return;
     }
     state = State.GREETED;
-    if (a.failure() != null) {
-      conn.context().getLog().warn("auth_error proto={} user={} mech={} rip={} sid={}", protocol(),
-          LogText.clean(a.login()), a.mech(), ip(), conn.sid(), a.failure());
-      reply(SmtpReply.AUTH_TEMPORARY);
-    } else if (a.user().isPresent()) {
-      user = a.user().get();
-      conn.context().getLog().info("auth_ok proto={} user={} mech={} rip={} tls={} sid={}", protocol(),
-          LogText.clean(user), a.mech(), ip(), conn.tlsActive(), conn.sid());
-      reply(SmtpReply.AUTH_OK);
-    } else {
-      failed(a.login(), a.mech());
+    Authenticator.Outcome o = a.outcome();
+    switch (o.status()) {
+      case OK -> {
+        user = o.user();
+        conn.context().getLog().info("auth_ok proto={} user={} mech={} rip={} tls={} sid={}", protocol(),
+            LogText.clean(user), o.mech(), ip(), conn.tlsActive(), conn.sid());
+        reply(SmtpReply.AUTH_OK);
+      }
+      // RFC 4954 §6: 454 4.7.0 is a temporary authentication failure; the client may try again later.
+      case BLOCKED -> error(SmtpReply.AUTH_BLOCKED);
+      case FAILED -> {
+        // Counted and logged (auth_failed) by the Authenticator, once for every protocol.
+        error(SmtpReply.AUTH_FAILED);
+      }
     }
-  }
-
-  // The same line as IMAP's (CONVENTIONS §5), so one fail2ban filter serves every protocol.
-  private void failed(String login, String mech) {
-    authFailures++;
-    conn.context().getLog().info("auth_failed proto={} user={} mech={} rip={} lport={} tls={} attempts={} sid={}",
-        protocol(), LogText.clean(login), mech, ip(), conn.local().getPort(), conn.tlsActive(), authFailures,
-        conn.sid());
-    error(SmtpReply.AUTH_FAILED);
   }
 }
