@@ -79,12 +79,43 @@ public final class Authenticator implements Extension {
           a.sid(), e);
       return new Outcome(Status.FAILED, null, login, mech);
     });
+    return after(answered, verdict);
+  }
+
+  /**
+   * The end of a SCRAM exchange (RFC 5802), whose proof the session's {@link ScramSha256Server} has checked (a few
+   * HMACs, no slow hash): throttled, counted and logged like a password login. No master logins over SCRAM.
+   */
+  public CompletionStage<Outcome> verified(Connection conn, String proto, UserDirectory directory, String mech,
+                                           String login, boolean proofOk) {
+    Attempt a = new Attempt(conn, proto, mech, login);
+    AuthThrottle.Verdict verdict = throttle.check(a.ip(), key(login));
+    if (verdict.blocked()) {
+      logFailure(a, throttle.failuresOfIp(a.ip()), "blocked");
+      return CompletableFuture.completedFuture(new Outcome(Status.BLOCKED, null, login, mech));
+    }
+    Optional<DirectoryEntry.User> user = directory.userEntry(login).filter(DirectoryEntry.User::active);
+    Outcome o;
+    if (proofOk && user.isPresent()) {
+      throttle.succeeded(key(login));
+      o = new Outcome(Status.OK, user.get().address(), login, mech);
+    } else {
+      String reason = user.isEmpty() ? "unknown_user"
+          : directory.scramCredentials(login).isEmpty() ? "no_scram_credentials" : "bad_password";
+      logFailure(a, throttle.failed(a.ip(), key(login)), reason);
+      o = new Outcome(Status.FAILED, null, login, mech);
+    }
+    return after(CompletableFuture.completedFuture(o), verdict);
+  }
+
+  /** The outcome once the throttle's delay has passed: scheduled, so no thread waits. */
+  private CompletionStage<Outcome> after(CompletableFuture<Outcome> outcome, AuthThrottle.Verdict verdict) {
     long delayMs = verdict.delay().toMillis();
     if (delayMs == 0) {
-      return answered;
+      return outcome;
     }
     Executor later = CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, AuthDispatcher.of(system));
-    return answered.thenApplyAsync(o -> o, later);
+    return outcome.thenApplyAsync(o -> o, later);
   }
 
   /**

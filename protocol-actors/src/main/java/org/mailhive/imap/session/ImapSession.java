@@ -52,6 +52,8 @@ import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.net.ProtocolSession;
 import org.mailhive.sasl.Authenticator;
+import org.mailhive.sasl.SaslResponse;
+import org.mailhive.sasl.ScramSha256Server;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.shard.MailboxSharding;
 
@@ -82,6 +84,10 @@ public final class ImapSession implements ProtocolSession {
   private record Row(Set<State> states, boolean allowsExpungeReports, Handler handler) {}
 
   private record Authenticated(String tag, Authenticator.Outcome outcome) implements ConnectionActor.Command {}
+
+  /** A SCRAM proof judged; {@code serverFinal} goes to the client before the tagged OK (RFC 5802 §3). */
+  private record ScramVerified(String tag, Authenticator.Outcome outcome, String serverFinal)
+      implements ConnectionActor.Command {}
 
   /** A finished future whose continuation runs on the actor's thread; failures become NO [UNAVAILABLE]. */
   private record Resumed(String tag, Runnable step) implements ConnectionActor.Command {}
@@ -131,6 +137,11 @@ public final class ImapSession implements ProtocolSession {
    */
   private final Map<MailboxAddress, Set<Long>> keptRecent = new HashMap<>();
   private String saslTag;
+  // SCRAM-SHA-256 in progress: the exchange, the login of its first message, and a success waiting for the
+  // client's empty answer to the server-final-message.
+  private ScramSha256Server scram;
+  private String scramLogin;
+  private Authenticator.Outcome scramSucceeded;
   private int authFailures;
   private String idleTag;
 
@@ -227,6 +238,8 @@ public final class ImapSession implements ProtocolSession {
       }
     } else if (message instanceof Authenticated m) {
       onAuthenticated(m);
+    } else if (message instanceof ScramVerified m) {
+      onScramVerified(m);
     } else if (message instanceof MailboxOpened m) {
       onMailboxOpened(m);
     } else if (message instanceof BodiesLoaded m) {
@@ -287,7 +300,11 @@ public final class ImapSession implements ProtocolSession {
     if (saslTag != null) {
       String tag = saslTag;
       saslTag = null;
-      saslResponse(tag, raw.utf8String().trim());
+      if (scram != null) {
+        scramResponse(tag, raw.utf8String().trim());
+      } else {
+        saslResponse(tag, raw.utf8String().trim());
+      }
       return;
     }
     if (idleTag != null) {
@@ -339,7 +356,8 @@ public final class ImapSession implements ProtocolSession {
       if (!conn.tlsActive()) {
         caps.append(" STARTTLS");
       }
-      caps.append(plaintextAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED");
+      // SCRAM never shows the password, so it is offered with or without TLS.
+      caps.append(plaintextAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED").append(" AUTH=SCRAM-SHA-256");
     }
     return caps.toString();
   }
@@ -410,6 +428,17 @@ public final class ImapSession implements ProtocolSession {
       initial = args.atom();
     }
     args.end();
+    if (mech.equals(ScramSha256Server.MECHANISM)) {
+      scram = new ScramSha256Server();
+      scramLogin = null;
+      if (initial == null) {
+        saslTag = tag;
+        conn.send(ImapResponse.line("+ "));
+      } else {
+        scramResponse(tag, initial);
+      }
+      return;
+    }
     if (!mech.equals("PLAIN")) {
       no(tag, "[CANNOT] Unsupported authentication mechanism");
       return;
@@ -448,6 +477,64 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     verify(tag, parts[1], parts[2], "PLAIN");
+  }
+
+  /**
+   * One step of SCRAM-SHA-256 (RFC 5802, RFC 7677): client-first, then client-final, then the client's empty answer
+   * to our server-final-message (RFC 4422 §5: IMAP has no room for success data in the tagged OK).
+   */
+  private void scramResponse(String tag, String response) {
+    if (response.equals("*")) {
+      endScram();
+      bad(tag, ImapResponse.AUTH_CANCELLED);
+      return;
+    }
+    if (scramSucceeded != null) {
+      Authenticator.Outcome o = scramSucceeded;
+      endScram();
+      onAuthenticated(new Authenticated(tag, o));
+      return;
+    }
+    Optional<String> decoded = SaslResponse.base64(response);
+    if (decoded.isEmpty()) {
+      endScram();
+      bad(tag, "[PARSE] Invalid base64");
+      return;
+    }
+    try {
+      if (scramLogin == null) {
+        ScramSha256Server.First first = scram.first(decoded.get(), directory::scramCredentials);
+        scramLogin = first.login();
+        saslTag = tag;
+        conn.send(ImapResponse.line("+ " + SaslResponse.encode(first.challenge())));
+        return;
+      }
+      ScramSha256Server.Final last = scram.last(decoded.get());
+      busy = true;
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem())
+              .verified(conn, "imap", directory, ScramSha256Server.MECHANISM, scramLogin, last.ok()),
+          (o, ex) -> new ScramVerified(tag, o, last.serverFinal()));
+    } catch (ScramSha256Server.ScramException e) {
+      endScram();
+      bad(tag, ImapResponse.SCRAM_SYNTAX);
+    }
+  }
+
+  private void onScramVerified(ScramVerified m) {
+    if (m.outcome().status() == Authenticator.Status.OK) {
+      scramSucceeded = m.outcome();
+      saslTag = m.tag();
+      conn.send(ImapResponse.line("+ " + SaslResponse.encode(m.serverFinal())));
+      return;
+    }
+    endScram();
+    onAuthenticated(new Authenticated(m.tag(), m.outcome()));
+  }
+
+  private void endScram() {
+    scram = null;
+    scramLogin = null;
+    scramSucceeded = null;
   }
 
   // Password hashing is deliberately slow and the throttle may hold the answer back; the session waits for it.

@@ -13,13 +13,14 @@ import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.sasl.Authenticator;
 import org.mailhive.sasl.SaslResponse;
+import org.mailhive.sasl.ScramSha256Server;
 import org.mailhive.smtp.policy.RelayPolicy;
 import org.mailhive.smtp.reply.SmtpReply;
 
 /**
  * One SMTP session (RFC 5321): on the MX port for mail from other MTAs, or on the submission ports (RFC 6409) for
  * a user's own mail. Adds to the shared {@link MailTransactionSession} HELO/EHLO, VRFY, HELP, STARTTLS (RFC 3207)
- * and, on submission, AUTH PLAIN and LOGIN (RFC 4954).
+ * and, on submission, AUTH PLAIN, LOGIN and SCRAM-SHA-256 (RFC 4954, RFC 7677).
  *
  * <p>Submission rules: AUTH is neither offered nor accepted before TLS; MAIL needs AUTH; an authenticated user may
  * send only as itself (the sender-login rule); Message-ID and Date are added when the client left them out.
@@ -37,7 +38,8 @@ public final class SmtpSession extends MailTransactionSession {
   }
 
   /** A password check finished off the actor's thread. */
-  private record Authenticated(Authenticator.Outcome outcome) implements ConnectionActor.Command {}
+  /** {@code serverFinal}: SCRAM's server-final-message, sent before the 235 (null for PLAIN and LOGIN). */
+  private record Authenticated(Authenticator.Outcome outcome, String serverFinal) implements ConnectionActor.Command {}
 
   private final Service service;
   private boolean esmtp;
@@ -82,7 +84,7 @@ public final class SmtpSession extends MailTransactionSession {
       caps.add("STARTTLS");
     } else if (service == Service.SUBMISSION) {
       // RFC 4954 §4: never offer a plaintext mechanism where it would go over the wire unencrypted.
-      caps.add("AUTH PLAIN LOGIN");
+      caps.add("AUTH PLAIN LOGIN SCRAM-SHA-256");
     }
     return caps;
   }
@@ -189,7 +191,47 @@ public final class SmtpSession extends MailTransactionSession {
           expectContinuation(this::loginUsername);
         }
       }
+      case ScramSha256Server.MECHANISM -> {
+        ScramSha256Server scram = new ScramSha256Server();
+        if (initial != null && !initial.equals("=")) {
+          scramFirst(scram, initial);
+        } else {
+          reply(SmtpReply.AUTH_EMPTY_CHALLENGE);
+          expectContinuation(r -> scramFirst(scram, r));
+        }
+      }
       default -> error(SmtpReply.AUTH_MECHANISM);
+    }
+  }
+
+  // SCRAM-SHA-256 (RFC 5802, RFC 7677): client-first, our server-first as a 334 challenge, client-final.
+  private void scramFirst(ScramSha256Server scram, String response) {
+    Optional<String> decoded = decode(response);
+    if (decoded.isEmpty()) {
+      return;
+    }
+    try {
+      ScramSha256Server.First first = scram.first(decoded.get(), directory::scramCredentials);
+      reply("334 " + SaslResponse.encode(first.challenge()));
+      expectContinuation(r -> scramFinal(scram, first.login(), r));
+    } catch (ScramSha256Server.ScramException e) {
+      error(SmtpReply.AUTH_SCRAM_SYNTAX);
+    }
+  }
+
+  private void scramFinal(ScramSha256Server scram, String login, String response) {
+    Optional<String> decoded = decode(response);
+    if (decoded.isEmpty()) {
+      return;
+    }
+    try {
+      ScramSha256Server.Final last = scram.last(decoded.get());
+      state = State.BUSY;
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem())
+              .verified(conn, protocol(), directory, ScramSha256Server.MECHANISM, login, last.ok()),
+          (o, ex) -> new Authenticated(o, last.serverFinal()));
+    } catch (ScramSha256Server.ScramException e) {
+      error(SmtpReply.AUTH_SCRAM_SYNTAX);
     }
   }
 
@@ -202,7 +244,7 @@ public final class SmtpSession extends MailTransactionSession {
     if (c.isEmpty()) {
       state = State.BUSY;
       conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem()).malformed(conn, protocol(), "PLAIN", "?"),
-          (o, ex) -> new Authenticated(o));
+          (o, ex) -> new Authenticated(o, null));
       return;
     }
     verify(c.get(), "PLAIN");
@@ -236,7 +278,14 @@ public final class SmtpSession extends MailTransactionSession {
     state = State.BUSY;
     CompletionStage<Authenticator.Outcome> check = Authenticator.of(conn.context().getSystem())
         .authenticate(conn, protocol(), directory, mech, c.login(), c.password());
-    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(o));
+    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(o, null));
+  }
+
+  private void loggedIn(Authenticator.Outcome o) {
+    user = o.user();
+    conn.context().getLog().info("auth_ok proto={} user={} mech={} rip={} tls={} sid={}", protocol(),
+        LogText.clean(user), o.mech(), ip(), conn.tlsActive(), conn.sid());
+    reply(SmtpReply.AUTH_OK);
   }
 
   @Override
@@ -248,10 +297,19 @@ public final class SmtpSession extends MailTransactionSession {
     Authenticator.Outcome o = a.outcome();
     switch (o.status()) {
       case OK -> {
-        user = o.user();
-        conn.context().getLog().info("auth_ok proto={} user={} mech={} rip={} tls={} sid={}", protocol(),
-            LogText.clean(user), o.mech(), ip(), conn.tlsActive(), conn.sid());
-        reply(SmtpReply.AUTH_OK);
+        if (a.serverFinal() == null) {
+          loggedIn(o);
+          return;
+        }
+        // RFC 4954 §4: success data goes out as one more 334 challenge; the client answers with an empty line.
+        reply("334 " + SaslResponse.encode(a.serverFinal()));
+        expectContinuation(r -> {
+          if (r.equals("*")) {
+            error(SmtpReply.AUTH_CANCELLED);
+          } else {
+            loggedIn(o);
+          }
+        });
       }
       // RFC 4954 §6: 454 4.7.0 is a temporary authentication failure; the client may try again later.
       case BLOCKED -> error(SmtpReply.AUTH_BLOCKED);
