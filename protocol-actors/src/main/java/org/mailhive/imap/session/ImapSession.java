@@ -524,6 +524,7 @@ public final class ImapSession implements ProtocolSession {
     if (m.outcome().status() == Authenticator.Status.OK) {
       scramSucceeded = m.outcome();
       saslTag = m.tag();
+      decoder.emptyLineIsFrame(true);
       conn.send(ImapResponse.line("+ " + SaslResponse.encode(m.serverFinal())));
       return;
     }
@@ -532,6 +533,7 @@ public final class ImapSession implements ProtocolSession {
   }
 
   private void endScram() {
+    decoder.emptyLineIsFrame(false);
     scram = null;
     scramLogin = null;
     scramSucceeded = null;
