@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mailhive.directory.DirectoryEntry.User;
 
 /**
- * SCRAM-SHA-256 (RFC 5802, RFC 7677) logins over IMAP AUTHENTICATE and submission AUTH, driven by a client written
+ * SCRAM-SHA-256 (RFC 5802, RFC 7677) logins over IMAP AUTHENTICATE, submission AUTH and POP3 AUTH, driven by a client written
  * here from RFC 5802 §3 with the JDK's primitives (Python's imaplib has no SCRAM). The server's own signature is
  * checked too, so a server that merely accepted would fail. A user imported with only a crypt hash has no SCRAM
  * credentials: SCRAM fails for it like a wrong password, while its password login still works.
@@ -180,6 +180,36 @@ class ScramIT {
   @Test
   void aUserLogsInWithScramOverSubmission() throws Exception {
     assertEquals("235 2.7.0 Authentication successful", smtpScram("carol@localhost", "carol pw"));
+  }
+
+  /** POP3 AUTH SCRAM-SHA-256 with an initial response (RFC 5034); returns the final reply. */
+  private String pop3Scram(String login, String password) throws Exception {
+    try (LineClient c = new LineClient(node.port("pop3"))) {
+      assertTrue(c.line().startsWith("+OK"));
+      ScramClient scram = new ScramClient(login, password);
+      c.send("AUTH SCRAM-SHA-256 " + scram.first() + "\r\n");
+      String serverFirst = c.line();
+      assertTrue(serverFirst.startsWith("+ "), serverFirst);
+      c.send(scram.last(serverFirst.substring(2)) + "\r\n");
+      String serverFinal = c.line();
+      if (!serverFinal.startsWith("+ ")) {
+        return serverFinal;
+      }
+      assertTrue(scram.serverIsGenuine(serverFinal.substring(2)), serverFinal);
+      c.send("\r\n");
+      String done = c.line();
+      if (done.startsWith("+OK")) {
+        c.send("STAT\r\n");
+        assertTrue(c.line().startsWith("+OK 0 "), "logged in for real");
+      }
+      return done;
+    }
+  }
+
+  @Test
+  void aUserLogsInWithScramOverPop3() throws Exception {
+    assertEquals("+OK Logged in.", pop3Scram("carol@localhost", "carol pw"));
+    assertEquals("-ERR [AUTH] Authentication failed.", pop3Scram("carol@localhost", "wrong"));
   }
 
   @Test

@@ -35,7 +35,12 @@ public final class Authenticator implements Extension {
   public enum Status { OK, FAILED, BLOCKED }
 
   /** How an attempt ended; {@code user} is the canonical user logged in as (set only for OK). */
-  public record Outcome(Status status, String user, String login, String mech) {}
+  public record Outcome(Status status, String user, String login, String mech) {
+    /** For a session's pipeToSelf: the stages here never fail, but a stopped executor would leave no outcome. */
+    public static Outcome orFailed(Outcome o) {
+      return o != null ? o : new Outcome(Status.FAILED, null, "", "");
+    }
+  }
 
   /** What the log line needs of the client, read on the session's thread before the check leaves it. */
   private record Attempt(String proto, String mech, String login, InetAddress address, int lport, boolean tls,

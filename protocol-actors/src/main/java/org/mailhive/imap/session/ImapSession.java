@@ -473,7 +473,7 @@ public final class ImapSession implements ProtocolSession {
       busy = true;
       String login = parts.length == 3 ? parts[1] : "";
       conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem()).malformed(conn, "imap", "PLAIN", login),
-          (o, ex) -> new Authenticated(tag, o));
+          (o, ex) -> new Authenticated(tag, Authenticator.Outcome.orFailed(o)));
       return;
     }
     verify(tag, parts[1], parts[2], "PLAIN");
@@ -513,7 +513,7 @@ public final class ImapSession implements ProtocolSession {
       busy = true;
       conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem())
               .verified(conn, "imap", directory, ScramSha256Server.MECHANISM, scramLogin, last.ok()),
-          (o, ex) -> new ScramVerified(tag, o, last.serverFinal()));
+          (o, ex) -> new ScramVerified(tag, Authenticator.Outcome.orFailed(o), last.serverFinal()));
     } catch (ScramSha256Server.ScramException e) {
       endScram();
       bad(tag, ImapResponse.SCRAM_SYNTAX);
@@ -544,7 +544,7 @@ public final class ImapSession implements ProtocolSession {
     busy = true;
     CompletionStage<Authenticator.Outcome> check = Authenticator.of(conn.context().getSystem())
         .authenticate(conn, "imap", directory, mech, login, password);
-    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(tag, o));
+    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(tag, Authenticator.Outcome.orFailed(o)));
   }
 
   private void onAuthenticated(Authenticated m) {

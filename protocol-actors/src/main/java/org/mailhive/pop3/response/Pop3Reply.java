@@ -28,6 +28,7 @@ public final class Pop3Reply {
   public static final String PLAINTEXT_DISALLOWED = "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.";
   public static final String AUTH_CANCELLED = "Authentication cancelled.";
   public static final String AUTH_MECHANISM = "Unsupported authentication mechanism.";
+  public static final String AUTH_SCRAM_SYNTAX = "Invalid SCRAM-SHA-256 message.";
   public static final String AUTH_BASE64 = "Invalid base64 data in the AUTH response.";
   public static final String NO_USER = "No username given.";
   public static final String ALREADY_USER = "USER already given, send PASS.";

@@ -229,7 +229,7 @@ public final class SmtpSession extends MailTransactionSession {
       state = State.BUSY;
       conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem())
               .verified(conn, protocol(), directory, ScramSha256Server.MECHANISM, login, last.ok()),
-          (o, ex) -> new Authenticated(o, last.serverFinal()));
+          (o, ex) -> new Authenticated(Authenticator.Outcome.orFailed(o), last.serverFinal()));
     } catch (ScramSha256Server.ScramException e) {
       error(SmtpReply.AUTH_SCRAM_SYNTAX);
     }
@@ -244,7 +244,7 @@ public final class SmtpSession extends MailTransactionSession {
     if (c.isEmpty()) {
       state = State.BUSY;
       conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem()).malformed(conn, protocol(), "PLAIN", "?"),
-          (o, ex) -> new Authenticated(o, null));
+          (o, ex) -> new Authenticated(Authenticator.Outcome.orFailed(o), null));
       return;
     }
     verify(c.get(), "PLAIN");
@@ -278,7 +278,7 @@ public final class SmtpSession extends MailTransactionSession {
     state = State.BUSY;
     CompletionStage<Authenticator.Outcome> check = Authenticator.of(conn.context().getSystem())
         .authenticate(conn, protocol(), directory, mech, c.login(), c.password());
-    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(o, null));
+    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(Authenticator.Outcome.orFailed(o), null));
   }
 
   private void loggedIn(Authenticator.Outcome o) {
@@ -301,7 +301,8 @@ public final class SmtpSession extends MailTransactionSession {
           loggedIn(o);
           return;
         }
-        // RFC 4954 §4: success data goes out as one more 334 challenge; the client answers with an empty line.
+        // RFC 4422 §5: where the profile has no room for additional data with success (235 carries none), it goes
+        // out as one more challenge (334) and the client answers with an empty line.
         reply("334 " + SaslResponse.encode(a.serverFinal()));
         expectContinuation(r -> {
           if (r.equals("*")) {
