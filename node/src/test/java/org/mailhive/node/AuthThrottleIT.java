@@ -3,17 +3,23 @@ package org.mailhive.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue #5 acceptance 6: ten failed logins from one IP slow and then block that IP for every protocol (IMAP, POP3,
@@ -25,18 +31,25 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthThrottleIT {
   private static final Map<String, String> USERS = Map.of("alice@localhost", "alice-pw", "bob@localhost", "bob-pw",
       "webmail@localhost", "webmail-pw");
-  private static final Duration FIRST_DELAY = Duration.ofMillis(300);
-  private static final Duration MAX_DELAY = Duration.ofMillis(1200);
+  private static final Duration FIRST_DELAY = Duration.ofMillis(200);
+  private static final Duration MAX_DELAY = Duration.ofMillis(800);
   private static final String ATTACKER = "127.0.0.5";
   private static final String NEIGHBOUR = "127.0.0.6";
   private static final String WEBMAIL = "127.0.0.7";
   private static final String ELSEWHERE = "127.0.0.8";
 
+  /** The fail2ban filter of README and reference.conf, with fail2ban's {@code <HOST>} as a group. */
+  private static final Pattern FAIL2BAN = Pattern.compile(
+      "auth_failed proto=(\\S+) user=\"[^\"]*\" mech=\\S+ rip=(\\S+) .*reason=(\\S+) ");
+
   TestNode node;
   SSLSocketFactory tls;
+  final ListAppender<ILoggingEvent> authLog = new ListAppender<>();
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
+    authLog.start();
+    ((Logger) LoggerFactory.getLogger("org.mailhive.sasl.Authenticator")).addAppender(authLog);
     node = TestNode.start(dir, Map.of(
         "mailhive.auth.throttle.enabled", true,
         "mailhive.auth.throttle.first-delay", FIRST_DELAY.toMillis() + "ms",
@@ -52,6 +65,7 @@ class AuthThrottleIT {
 
   @AfterAll
   void stop() throws Exception {
+    ((Logger) LoggerFactory.getLogger("org.mailhive.sasl.Authenticator")).detachAppender(authLog);
     node.close();
   }
 
@@ -79,8 +93,8 @@ class AuthThrottleIT {
       assertTrue(reply.contains("NO [AUTHENTICATIONFAILED]") || reply.startsWith("-ERR [AUTH]")
           || reply.startsWith("535 5.7.8"), "attempt " + attempt + ": " + reply);
     }
-    // Slowing: from the fourth attempt on, each answer waits at least the delay configured for it (300, 600,
-    // then 1200 ms), so later failures take longer than the first ones could have to.
+    // Slowing: from the fourth attempt on, each answer waits at least the delay configured for it (200, 400,
+    // then 800 ms), so later failures take longer than the first ones could have to.
     for (int attempt = 4; attempt <= 10; attempt++) {
       assertTrue(tookMs.get(attempt - 1) >= configuredDelayMs(attempt),
           "attempt " + attempt + " took " + tookMs.get(attempt - 1) + " ms, configured delay "
@@ -100,6 +114,25 @@ class AuthThrottleIT {
     assertEquals("+OK Logged in.", pop3Login(NEIGHBOUR, "alice@localhost", "alice-pw"));
     assertEquals("235 2.7.0 Authentication successful", smtpAuth(NEIGHBOUR, "alice@localhost", "alice-pw"));
     assertTrue(imapLogin(NEIGHBOUR, "bob@localhost", "bob-pw").startsWith("a OK"));
+
+    // Every failure from 127.0.0.5 is one line the documented fail2ban filter matches, whatever the protocol.
+    List<String> protos = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    List<ILoggingEvent> events;
+    synchronized (authLog) { // AppenderBase appends under this lock
+      events = List.copyOf(authLog.list);
+    }
+    for (ILoggingEvent e : events) {
+      Matcher m = FAIL2BAN.matcher(e.getFormattedMessage());
+      if (m.find() && m.group(2).equals(ATTACKER)) {
+        protos.add(m.group(1));
+        reasons.add(m.group(3));
+      }
+    }
+    assertEquals(13, reasons.size(), "ten failures and three blocked attempts: " + reasons);
+    assertEquals(10, reasons.stream().filter("bad_password"::equals).count(), reasons.toString());
+    assertEquals(3, reasons.stream().filter("blocked"::equals).count(), reasons.toString());
+    assertEquals(List.of("imap", "pop3", "submission"), protos.stream().distinct().sorted().toList());
   }
 
   @Test
