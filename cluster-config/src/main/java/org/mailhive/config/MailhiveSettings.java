@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record MailhiveSettings(
     NodeSettings node, ClusterSettings cluster, DemoSettings demo, StorageSettings storage,
-    SmtpSettings smtp, LmtpSettings lmtp, ImapSettings imap, Pop3Settings pop3) {
+    SmtpSettings smtp, LmtpSettings lmtp, ImapSettings imap, Pop3Settings pop3, AuthSettings auth) {
 
   public record NodeSettings(String bindAddress, Path dataDir, String hostname, Set<String> roles, int weight) {
     public boolean hasRole(String role) {
@@ -52,6 +52,19 @@ public record MailhiveSettings(
 
   public record Pop3Settings(int port, int tlsPort, int maxLineLength, Duration idleTimeout, int maxAuthFailures) {}
 
+  /** {@code mailhive.auth}: login throttling and master users, shared by every protocol. */
+  public record AuthSettings(ThrottleSettings throttle, MasterSettings master) {}
+
+  /** Growing delays, then blocks, per client IP and per login (see reference.conf, mailhive.auth.throttle). */
+  public record ThrottleSettings(boolean enabled, Duration forgetAfter, Duration firstDelay, int delayFactor,
+                                 Duration maxDelay, ThrottleLimits perIp, ThrottleLimits perUser, int maxTracked) {}
+
+  /** {@code blockAfter} 0 never blocks. */
+  public record ThrottleLimits(int delayAfter, int blockAfter, Duration blockFor) {}
+
+  /** Master logins (canonical addresses), the separator between user and master, and where masters may log in from. */
+  public record MasterSettings(String separator, Set<String> logins, NetworkList networks) {}
+
   private static final Set<String> KNOWN_ROLES = Set.of("edge", "store");
   private static final long KIB = 1024;
   private static final long MIB = 1024 * KIB;
@@ -63,7 +76,39 @@ public record MailhiveSettings(
     NodeSettings node = node(root.area("node"));
     return new MailhiveSettings(node, cluster(root.area("cluster")), demo(root.area("demo"), node.dataDir()),
         storage(root.area("storage")), smtp(root.area("smtp")), lmtp(root.area("lmtp")), imap(root.area("imap")),
-        pop3(root.area("pop3")));
+        pop3(root.area("pop3")), auth(root.area("auth")));
+  }
+
+  /** Only {@code mailhive.auth}, for the per-node parts that read it from the actor system's configuration. */
+  public static AuthSettings loadAuth(Config config) {
+    return auth(new SettingsReader(config, "mailhive").area("auth"));
+  }
+
+  private static AuthSettings auth(SettingsReader r) {
+    SettingsReader t = r.area("throttle");
+    ThrottleSettings throttle = new ThrottleSettings(t.bool("enabled"),
+        t.durationIn("forget-after", Duration.ofSeconds(1), Duration.ofDays(7)),
+        t.durationIn("first-delay", Duration.ZERO, Duration.ofMinutes(1)),
+        (int) t.intIn("delay-factor", 1, 10),
+        t.durationIn("max-delay", Duration.ZERO, Duration.ofMinutes(5)),
+        throttleLimits(t.area("per-ip")), throttleLimits(t.area("per-user")),
+        (int) t.intIn("max-tracked", 100, 10_000_000));
+    SettingsReader m = r.area("master");
+    List<String> logins = m.strings("logins");
+    for (String login : logins) {
+      if (!login.matches("[^@\\s]+@[^@\\s]+")) {
+        throw new SettingsException(m.key("logins"), logins.toString(), "each master login must be an address, not \"" + login + "\"");
+      }
+    }
+    String separator = m.nonEmpty("separator");
+    return new AuthSettings(throttle, new MasterSettings(separator,
+        Set.copyOf(logins.stream().map(l -> l.trim().toLowerCase(java.util.Locale.ROOT)).toList()),
+        networks(m, "networks")));
+  }
+
+  private static ThrottleLimits throttleLimits(SettingsReader r) {
+    return new ThrottleLimits((int) r.intIn("delay-after", 1, 10_000), (int) r.intIn("block-after", 0, 10_000),
+        r.durationIn("block-for", Duration.ofSeconds(1), Duration.ofDays(7)));
   }
 
   private static NodeSettings node(SettingsReader r) {

@@ -98,4 +98,28 @@ class MailhiveSettingsTest {
         () -> MailhiveSettings.load(with("mailhive.cluster.seed-nodes = [\"127.0.0.1\"]")));
     assertTrue(e.getMessage().startsWith("mailhive.cluster.seed-nodes"), e.getMessage());
   }
+
+  @Test
+  void loginThrottlingIsOnAndMasterUsersAreNoneByDefault() {
+    MailhiveSettings.AuthSettings a = MailhiveSettings.load(ConfigFactory.defaultReference()).auth();
+    assertTrue(a.throttle().enabled());
+    assertEquals(3, a.throttle().perIp().delayAfter());
+    assertEquals(10, a.throttle().perIp().blockAfter());
+    assertEquals(Duration.ofMinutes(15), a.throttle().perIp().blockFor());
+    assertTrue(a.master().logins().isEmpty() && a.master().networks().isEmpty());
+    assertEquals("*", a.master().separator());
+  }
+
+  @Test
+  void aMasterLoginThatIsNoAddressOrABadNetworkNamesItsKey() {
+    SettingsException login = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.auth.master.logins = [webmail]")));
+    assertTrue(login.getMessage().startsWith("mailhive.auth.master.logins"), login.getMessage());
+    SettingsException net = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.auth.master.networks = [\"webmail.example.org\"]")));
+    assertTrue(net.getMessage().startsWith("mailhive.auth.master.networks"), net.getMessage());
+    SettingsException delay = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.auth.throttle.delay-factor = 0")));
+    assertTrue(delay.getMessage().startsWith("mailhive.auth.throttle.delay-factor = 0"), delay.getMessage());
+  }
 }

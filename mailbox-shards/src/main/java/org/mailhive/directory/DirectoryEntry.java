@@ -33,11 +33,23 @@ public final class DirectoryEntry {
   /**
    * A mailbox owner. {@code quotaBytes}/{@code quotaMessages} of 0 mean unlimited; {@code forward} is an address
    * mail is also sent to (kept, not yet applied at delivery: the outbound queue comes with relaying).
+   * {@code scram} is the user's {@link ScramCredentials} in their stored form, or null: set with the password.
    */
   public record User(String address, String realName, String passwordHash, boolean active, long quotaBytes,
-                     long quotaMessages, String forward) {
+                     long quotaMessages, String forward, String scram) {
+    /** A user without SCRAM credentials (imported with a crypt hash, or written before SCRAM existed). */
+    public User(String address, String realName, String passwordHash, boolean active, long quotaBytes,
+                long quotaMessages, String forward) {
+      this(address, realName, passwordHash, active, quotaBytes, quotaMessages, forward, null);
+    }
+
+    /** A new hash without SCRAM credentials: the old ones would belong to the old password. */
     public User withPasswordHash(String hash) {
-      return new User(address, realName, hash, active, quotaBytes, quotaMessages, forward);
+      return withPassword(hash, null);
+    }
+
+    public User withPassword(String hash, String scramCredentials) {
+      return new User(address, realName, hash, active, quotaBytes, quotaMessages, forward, scramCredentials);
     }
   }
 

@@ -48,9 +48,12 @@ public final class DirectoryImport {
       try {
         String address = qualify(f[0], defaultDomain);
         String hash = f[1];
+        String scram = null;
         if (hash.startsWith("{PLAIN}") || hash.startsWith("{CLEAR}") || hash.startsWith("{CLEARTEXT}")) {
-          // Plain text is not kept: hash it now, as a new password would be.
-          hash = PasswordHash.hash(hash.substring(hash.indexOf('}') + 1));
+          // Plain text is not kept: hash it now, as a new password would be (SCRAM credentials too).
+          String plain = hash.substring(hash.indexOf('}') + 1);
+          hash = PasswordHash.hash(plain);
+          scram = ScramCredentials.derive(plain);
         }
         String gecos = f.length > 4 ? f[4] : "";
         long quotaBytes = 0;
@@ -68,7 +71,7 @@ public final class DirectoryImport {
         if (extra.contains("nologin") || extra.contains("allow_nets=none")) {
           active = false;
         }
-        out.put(Kind.USER.key(address), DirectoryEntry.encode(new User(address, gecos, hash, active, quotaBytes, quotaMessages, null)));
+        out.put(Kind.USER.key(address), DirectoryEntry.encode(new User(address, gecos, hash, active, quotaBytes, quotaMessages, null, scram)));
         String domain = DirectoryEntry.domainOf(address);
         out.putIfAbsent(Kind.DOMAIN.key(domain), DirectoryEntry.encode(new Domain(domain, false, null)));
         users++;

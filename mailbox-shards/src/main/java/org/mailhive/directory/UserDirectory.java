@@ -206,6 +206,11 @@ public final class UserDirectory {
     return ok && u.get().active() ? Optional.of(u.get().address()) : Optional.empty();
   }
 
+  /** The stored SCRAM-SHA-256 credentials of an active user; empty for others and for users without them. */
+  public Optional<ScramCredentials> scramCredentials(String login) {
+    return snapshot.user(canonical(login)).filter(User::active).flatMap(u -> ScramCredentials.parse(u.scram()));
+  }
+
   /** True if every address is a user whose password is this one (checks one hash per distinct stored hash). */
   public boolean allHavePassword(List<String> addresses, String password) {
     Map<String, Boolean> verified = new HashMap<>();
@@ -220,20 +225,25 @@ public final class UserDirectory {
 
   // ---- writes ----
 
-  /** Sets (or creates the user with) a new Argon2id hash of this password. */
+  /** Sets (or creates the user with) a new Argon2id hash of this password, and its SCRAM-SHA-256 credentials. */
   public void setPassword(String address, String password) {
-    setPasswordHash(List.of(address), PasswordHash.hash(password));
+    setPasswordHash(List.of(address), PasswordHash.hash(password), ScramCredentials.derive(password));
+  }
+
+  /** As {@link #setPasswordHash(List, String, String)}, without SCRAM credentials. */
+  public void setPasswordHash(List<String> addresses, String hash) {
+    setPasswordHash(addresses, hash, null);
   }
 
   /**
-   * Gives several users one stored hash (the demo users, who share a password): one Argon2id run instead of one
-   * per user. Users that do not exist are created active, without quota.
+   * Gives several users one stored hash and SCRAM credentials (the demo users, who share a password): one Argon2id
+   * run instead of one per user. Users that do not exist are created active, without quota.
    */
-  public synchronized void setPasswordHash(List<String> addresses, String hash) {
+  public synchronized void setPasswordHash(List<String> addresses, String hash, String scram) {
     Map<String, String> changes = new LinkedHashMap<>();
     for (String address : addresses) {
       String c = DirectoryEntry.requireAddress(address);
-      User u = snapshot.user(c).map(x -> x.withPasswordHash(hash)).orElse(fileUser(c, hash));
+      User u = snapshot.user(c).map(x -> x.withPassword(hash, scram)).orElse(fileUser(c, hash).withPassword(hash, scram));
       changes.put(Kind.USER.key(c), DirectoryEntry.encode(u));
     }
     write(changes);
@@ -249,7 +259,7 @@ public final class UserDirectory {
     }
     String forward = user.forward() == null || user.forward().isBlank() ? null : DirectoryEntry.requireAddress(user.forward());
     User u = new User(c, user.realName() == null ? "" : user.realName(), user.passwordHash(), user.active(),
-        user.quotaBytes(), user.quotaMessages(), forward);
+        user.quotaBytes(), user.quotaMessages(), forward, user.scram());
     return write(Map.of(Kind.USER.key(c), DirectoryEntry.encode(u)));
   }
 

@@ -41,7 +41,8 @@ final class DemoAccount {
       return;
     }
     // Demo users share one password, so they may share one hash (and its salt): one Argon2id run, not N.
-    directory.setPasswordHash(addresses, PasswordHash.hash(password));
+    directory.setPasswordHash(addresses, PasswordHash.hash(password),
+        org.mailhive.directory.ScramCredentials.derive(password));
     LOG.info("demo_user_created user={} numbered={} password_file={}", settings.demo().address(),
         settings.demo().numberedUsers(), passwordFile);
   }

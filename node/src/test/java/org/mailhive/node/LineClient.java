@@ -21,10 +21,22 @@ final class LineClient implements AutoCloseable {
   }
 
   LineClient(String host, int port) throws IOException {
-    socket = new Socket(host, port);
+    this(new Socket(host, port));
+  }
+
+  private LineClient(Socket connected) throws IOException {
+    socket = connected;
     socket.setSoTimeout(READ_TIMEOUT_MS);
     in = socket.getInputStream();
     out = socket.getOutputStream();
+  }
+
+  /** A connection to 127.0.0.1 from a given loopback source address (all of 127.0.0.0/8 is local on Linux). */
+  static LineClient from(String source, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new java.net.InetSocketAddress(source, 0));
+    s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+    return new LineClient(s);
   }
 
   void send(String text) throws IOException {

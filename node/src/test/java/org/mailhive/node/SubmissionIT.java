@@ -66,7 +66,7 @@ class SubmissionIT {
     try (SmtpClient c = SmtpClient.plain(node.port("submission"))) {
       c.greet("EHLO");
       List<String> caps = keywords(c.starttls(tls));
-      assertTrue(caps.contains("AUTH PLAIN LOGIN"), caps.toString());
+      assertTrue(caps.contains("AUTH PLAIN LOGIN SCRAM-SHA-256"), caps.toString());
       assertFalse(caps.contains("STARTTLS"), caps.toString());
       assertEquals("530 5.7.0 Authentication required", c.cmd("MAIL FROM:<alice@localhost>"));
     }
@@ -168,7 +168,7 @@ class SubmissionIT {
     String marker = "port465-" + UUID.randomUUID();
     try (SmtpClient c = SmtpClient.implicitTls(node.port("submissions"), tls)) {
       List<String> caps = keywords(c.greet("EHLO"));
-      assertTrue(caps.contains("AUTH PLAIN LOGIN"), caps.toString());
+      assertTrue(caps.contains("AUTH PLAIN LOGIN SCRAM-SHA-256"), caps.toString());
       assertFalse(caps.contains("STARTTLS"), caps.toString());
       assertEquals("503 5.5.1 TLS already active", c.cmd("STARTTLS"));
       assertEquals("530 5.7.0 Authentication required", c.cmd("MAIL FROM:<bob@localhost>"));

@@ -44,6 +44,9 @@ final class TestNode implements AutoCloseable {
         "mailhive.pop3.port", 0,
         "mailhive.pop3.tls-port", 0));
     m.put("mailhive.admin.http-port", 0);
+    // Every test client comes from 127.0.0.1: the tests that try wrong passwords on purpose would otherwise slow
+    // each other down and, past ten, block each other. AuthThrottleIT turns it on with its own addresses.
+    m.put("mailhive.auth.throttle.enabled", false);
     m.putAll(extra);
     ConfigFactory.invalidateCaches();
     Config config = ConfigFactory.parseMap(m).withFallback(ConfigFactory.load()).resolve();

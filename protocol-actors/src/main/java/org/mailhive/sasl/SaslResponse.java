@@ -28,6 +28,11 @@ public final class SaslResponse {
     }
   }
 
+  /** A challenge for the wire: base64 of its UTF-8 bytes. */
+  public static String encode(String challenge) {
+    return Base64.getEncoder().encodeToString(challenge.getBytes(StandardCharsets.UTF_8));
+  }
+
   /**
    * RFC 4616 §2: [authzid] NUL authcid NUL passwd. An authorization identity other than the login would be a
    * master-user login, which is not accepted here.

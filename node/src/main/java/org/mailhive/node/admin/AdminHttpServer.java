@@ -28,6 +28,7 @@ import org.mailhive.directory.DirectoryEntry.MailingList;
 import org.mailhive.directory.DirectoryEntry.User;
 import org.mailhive.directory.DirectoryImport;
 import org.mailhive.directory.PasswordHash;
+import org.mailhive.directory.ScramCredentials;
 import org.mailhive.directory.UserDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,6 +164,9 @@ public final class AdminHttpServer implements AutoCloseable {
         ObjectNode n = JSON.valueToTree(u);
         n.remove("passwordHash");
         n.put("passwordScheme", scheme(u.passwordHash()));
+        // StoredKey and ServerKey are secrets like the hash: only whether the user has them is shown.
+        n.remove("scram");
+        n.put("scramSha256", u.scram() != null);
         out.add(n);
       });
       case DOMAIN -> directory.domains().forEach(d -> out.add(JSON.valueToTree(d)));
@@ -193,25 +197,31 @@ public final class AdminHttpServer implements AutoCloseable {
       case USER -> {
         Optional<User> old = directory.userEntry(name);
         String hash;
+        // SCRAM-SHA-256 credentials come only from a password given in clear; a bare hash gives none.
+        String scram;
         if (b.hasNonNull("password")) {
           String pw = b.get("password").asText();
           if (pw.isEmpty()) {
             throw new IllegalArgumentException("the password cannot be empty");
           }
           hash = PasswordHash.hash(pw);
+          scram = ScramCredentials.derive(pw);
         } else if (b.hasNonNull("passwordHash")) {
           hash = b.get("passwordHash").asText();
           if (scheme(hash).equals("UNKNOWN") || hash.startsWith("{PLAIN}")) {
             throw new IllegalArgumentException("not a password hash in a known scheme (MD5/SHA256/SHA512/BLF-CRYPT, ARGON2ID, PBKDF2)");
           }
+          scram = null;
         } else {
           hash = old.map(User::passwordHash).orElseThrow(() ->
               new IllegalArgumentException("a new user needs a password or a passwordHash"));
+          scram = old.map(User::scram).orElse(null);
         }
         User o = old.orElse(new User(name, "", hash, true, 0, 0, null));
         yield directory.putUser(new User(name, text(b, "realName", o.realName()), hash,
             b.has("active") ? bool(b, "active") : o.active(), number(b, "quotaBytes", o.quotaBytes()),
-            number(b, "quotaMessages", o.quotaMessages()), b.has("forward") ? b.get("forward").asText(null) : o.forward()));
+            number(b, "quotaMessages", o.quotaMessages()), b.has("forward") ? b.get("forward").asText(null) : o.forward(),
+            scram));
       }
       case DOMAIN -> {
         Optional<Domain> old = directory.domains().stream().filter(d -> d.name().equals(name)).findFirst();

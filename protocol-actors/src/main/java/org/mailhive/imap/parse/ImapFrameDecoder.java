@@ -65,6 +65,16 @@ public final class ImapFrameDecoder {
   private int linesInCommand = 1;
   private long literalRemaining;
 
+  private boolean emptyLineIsFrame;
+
+  /**
+   * While on, an empty line is a frame: the empty answer a SASL client gives to a last challenge (RFC 4422 §5,
+   * SCRAM's server-final-message). Otherwise an empty line is ignored.
+   */
+  public void emptyLineIsFrame(boolean on) {
+    emptyLineIsFrame = on;
+  }
+
   public ImapFrameDecoder(ImapLimits limits) {
     this(limits, DEFAULT_MAX_LINES_PER_COMMAND);
   }
@@ -127,7 +137,7 @@ public final class ImapFrameDecoder {
       endDiscardedLine();
     } else if (marker.atMarker()) {
       announceLiteral(events);
-    } else if (content == 0 && linesInCommand == 1) {
+    } else if (content == 0 && linesInCommand == 1 && !emptyLineIsFrame) {
       resetCommand(); // an empty line is no command; ignore it rather than answer BAD to nothing
     } else {
       ByteString raw = command.result();

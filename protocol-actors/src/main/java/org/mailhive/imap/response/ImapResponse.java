@@ -21,7 +21,11 @@ public final class ImapResponse {
   public static final String LITERAL_TOO_BIG = "[TOOBIG] Literal too big";
   public static final String BAD_SEQUENCE = "[CLIENTBUG] Message sequence number out of range";
   public static final String AUTH_FAILED = "[AUTHENTICATIONFAILED] Authentication failed";
+  /** The throttle blocks this client IP (or login) for a while after too many failures (mailhive.auth.throttle). */
+  public static final String AUTH_BLOCKED = "[UNAVAILABLE] Too many failed logins, try again later";
   public static final String PRIVACY_REQUIRED = "[PRIVACYREQUIRED] Plaintext authentication disallowed without TLS";
+  /** A SCRAM message that breaks RFC 5802's grammar (or asks for channel binding, which we do not offer). */
+  public static final String SCRAM_SYNTAX = "[CLIENTBUG] Invalid SCRAM-SHA-256 message";
   public static final String AUTH_CANCELLED = "[CLIENTBUG] Authentication cancelled";
   public static final String TOO_MANY_USER_CONNECTIONS = "[LIMIT] Too many connections from this user and IP";
   public static final String NONEXISTENT = "[NONEXISTENT] Mailbox does not exist";

@@ -28,7 +28,6 @@ import org.mailhive.account.Folder;
 import org.mailhive.blob.BlobId;
 import org.mailhive.config.MailhiveSettings.ImapSettings;
 import org.mailhive.delivery.Delivery;
-import org.mailhive.directory.AuthDispatcher;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.FetchRenderer;
@@ -52,6 +51,9 @@ import org.mailhive.net.Connection;
 import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.net.ProtocolSession;
+import org.mailhive.sasl.Authenticator;
+import org.mailhive.sasl.SaslResponse;
+import org.mailhive.sasl.ScramSha256Server;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.shard.MailboxSharding;
 
@@ -81,7 +83,11 @@ public final class ImapSession implements ProtocolSession {
   /** One row of the command table: where the command is valid and what runs it. */
   private record Row(Set<State> states, boolean allowsExpungeReports, Handler handler) {}
 
-  private record Authenticated(String tag, Optional<String> user, String login, String mech) implements ConnectionActor.Command {}
+  private record Authenticated(String tag, Authenticator.Outcome outcome) implements ConnectionActor.Command {}
+
+  /** A SCRAM proof judged; {@code serverFinal} goes to the client before the tagged OK (RFC 5802 §3). */
+  private record ScramVerified(String tag, Authenticator.Outcome outcome, String serverFinal)
+      implements ConnectionActor.Command {}
 
   /** A finished future whose continuation runs on the actor's thread; failures become NO [UNAVAILABLE]. */
   private record Resumed(String tag, Runnable step) implements ConnectionActor.Command {}
@@ -131,6 +137,11 @@ public final class ImapSession implements ProtocolSession {
    */
   private final Map<MailboxAddress, Set<Long>> keptRecent = new HashMap<>();
   private String saslTag;
+  // SCRAM-SHA-256 in progress: the exchange, the login of its first message, and a success waiting for the
+  // client's empty answer to the server-final-message.
+  private ScramSha256Server scram;
+  private String scramLogin;
+  private Authenticator.Outcome scramSucceeded;
   private int authFailures;
   private String idleTag;
 
@@ -227,6 +238,8 @@ public final class ImapSession implements ProtocolSession {
       }
     } else if (message instanceof Authenticated m) {
       onAuthenticated(m);
+    } else if (message instanceof ScramVerified m) {
+      onScramVerified(m);
     } else if (message instanceof MailboxOpened m) {
       onMailboxOpened(m);
     } else if (message instanceof BodiesLoaded m) {
@@ -287,7 +300,11 @@ public final class ImapSession implements ProtocolSession {
     if (saslTag != null) {
       String tag = saslTag;
       saslTag = null;
-      saslResponse(tag, raw.utf8String().trim());
+      if (scram != null) {
+        scramResponse(tag, raw.utf8String().trim());
+      } else {
+        saslResponse(tag, raw.utf8String().trim());
+      }
       return;
     }
     if (idleTag != null) {
@@ -339,7 +356,8 @@ public final class ImapSession implements ProtocolSession {
       if (!conn.tlsActive()) {
         caps.append(" STARTTLS");
       }
-      caps.append(plaintextAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED");
+      // SCRAM never shows the password, so it is offered with or without TLS.
+      caps.append(plaintextAllowed() ? " AUTH=PLAIN" : " LOGINDISABLED").append(" AUTH=SCRAM-SHA-256");
     }
     return caps.toString();
   }
@@ -410,6 +428,17 @@ public final class ImapSession implements ProtocolSession {
       initial = args.atom();
     }
     args.end();
+    if (mech.equals(ScramSha256Server.MECHANISM)) {
+      scram = new ScramSha256Server();
+      scramLogin = null;
+      if (initial == null) {
+        saslTag = tag;
+        conn.send(ImapResponse.line("+ "));
+      } else {
+        scramResponse(tag, initial);
+      }
+      return;
+    }
     if (!mech.equals("PLAIN")) {
       no(tag, "[CANNOT] Unsupported authentication mechanism");
       return;
@@ -441,46 +470,115 @@ public final class ImapSession implements ProtocolSession {
     }
     String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
     if (parts.length != 3 || (!parts[0].isEmpty() && !parts[0].equalsIgnoreCase(parts[1]))) {
-      authFailed(tag, parts.length == 3 ? parts[1] : "", "PLAIN");
+      busy = true;
+      String login = parts.length == 3 ? parts[1] : "";
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem()).malformed(conn, "imap", "PLAIN", login),
+          (o, ex) -> new Authenticated(tag, Authenticator.Outcome.orFailed(o)));
       return;
     }
     verify(tag, parts[1], parts[2], "PLAIN");
   }
 
-  // Password hashing is deliberately slow; it runs off the actor's thread and the session waits for it.
+  /**
+   * One step of SCRAM-SHA-256 (RFC 5802, RFC 7677): client-first, then client-final, then the client's empty answer
+   * to our server-final-message (RFC 4422 §5: IMAP has no room for success data in the tagged OK).
+   */
+  private void scramResponse(String tag, String response) {
+    if (response.equals("*")) {
+      endScram();
+      bad(tag, ImapResponse.AUTH_CANCELLED);
+      return;
+    }
+    if (scramSucceeded != null) {
+      Authenticator.Outcome o = scramSucceeded;
+      endScram();
+      onAuthenticated(new Authenticated(tag, o));
+      return;
+    }
+    Optional<String> decoded = SaslResponse.base64(response);
+    if (decoded.isEmpty()) {
+      endScram();
+      bad(tag, "[PARSE] Invalid base64");
+      return;
+    }
+    try {
+      if (scramLogin == null) {
+        ScramSha256Server.First first = scram.first(decoded.get(), directory::scramCredentials);
+        scramLogin = first.login();
+        saslTag = tag;
+        conn.send(ImapResponse.line("+ " + SaslResponse.encode(first.challenge())));
+        return;
+      }
+      ScramSha256Server.Final last = scram.last(decoded.get());
+      busy = true;
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem())
+              .verified(conn, "imap", directory, ScramSha256Server.MECHANISM, scramLogin, last.ok()),
+          (o, ex) -> new ScramVerified(tag, Authenticator.Outcome.orFailed(o), last.serverFinal()));
+    } catch (ScramSha256Server.ScramException e) {
+      endScram();
+      bad(tag, ImapResponse.SCRAM_SYNTAX);
+    }
+  }
+
+  private void onScramVerified(ScramVerified m) {
+    if (m.outcome().status() == Authenticator.Status.OK) {
+      scramSucceeded = m.outcome();
+      saslTag = m.tag();
+      decoder.emptyLineIsFrame(true);
+      conn.send(ImapResponse.line("+ " + SaslResponse.encode(m.serverFinal())));
+      return;
+    }
+    endScram();
+    onAuthenticated(new Authenticated(m.tag(), m.outcome()));
+  }
+
+  private void endScram() {
+    decoder.emptyLineIsFrame(false);
+    scram = null;
+    scramLogin = null;
+    scramSucceeded = null;
+  }
+
+  // Password hashing is deliberately slow and the throttle may hold the answer back; the session waits for it.
   private void verify(String tag, String login, String password, String mech) {
     busy = true;
-    CompletionStage<Optional<String>> check =
-        AuthDispatcher.authenticate(conn.context().getSystem(), directory, login, password);
-    conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(tag, u == null ? Optional.empty() : u, login, mech));
+    CompletionStage<Authenticator.Outcome> check = Authenticator.of(conn.context().getSystem())
+        .authenticate(conn, "imap", directory, mech, login, password);
+    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(tag, Authenticator.Outcome.orFailed(o)));
   }
 
   private void onAuthenticated(Authenticated m) {
-    if (m.user().isEmpty()) {
-      authFailed(m.tag(), m.login(), m.mech());
+    Authenticator.Outcome o = m.outcome();
+    if (o.status() == Authenticator.Status.BLOCKED) {
+      // RFC 5530 §3: UNAVAILABLE is a temporary refusal, try again later; AUTHENTICATIONFAILED would tell the
+      // user the password is wrong, which it may not be.
+      no(m.tag(), ImapResponse.AUTH_BLOCKED);
       return;
     }
+    if (o.status() == Authenticator.Status.FAILED) {
+      authFailed(m.tag());
+      return;
+    }
+    String loggedIn = o.user();
     // Dovecot closes with "* BYE" here; we answer NO [LIMIT] (RFC 5530) and keep the session, so the client can say
     // why to its user and try again once another of its connections has gone.
-    if (!UserConnections.of(conn.context().getSystem()).tryAcquire(m.user().get(), conn.remote().getAddress(),
+    if (!UserConnections.of(conn.context().getSystem()).tryAcquire(loggedIn, conn.remote().getAddress(),
         settings.maxConnectionsPerUserIp())) {
       limitHit("imap.max-connections-per-user-ip");
       no(m.tag(), ImapResponse.TOO_MANY_USER_CONNECTIONS);
       return;
     }
-    user = m.user().get();
+    user = loggedIn;
     countedUser = user;
     state = State.AUTHENTICATED;
     conn.context().getLog().info("auth_ok proto=imap user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
-        m.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
+        o.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
     ok(m.tag(), "[CAPABILITY " + capabilities() + "] Logged in");
   }
 
-  private void authFailed(String tag, String login, String mech) {
+  /** The failure is already counted and logged by the {@link Authenticator}; this session counts its own. */
+  private void authFailed(String tag) {
     authFailures++;
-    conn.context().getLog().info("auth_failed proto=imap user={} mech={} rip={} lport={} tls={} attempts={} sid={}",
-        LogText.clean(login), mech, conn.remote().getAddress().getHostAddress(), conn.local().getPort(),
-        conn.tlsActive(), authFailures, conn.sid());
     no(tag, ImapResponse.AUTH_FAILED);
     if (authFailures >= settings.maxAuthFailures()) {
       untagged(ImapResponse.BYE_AUTH_FAILURES);

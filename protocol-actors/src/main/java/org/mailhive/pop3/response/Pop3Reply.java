@@ -21,11 +21,14 @@ public final class Pop3Reply {
 
   // RFC 3206 §4: [AUTH] says the credentials were wrong (not a temporary problem), so a client asks again.
   public static final String AUTH_FAILED = "[AUTH] Authentication failed.";
+  // RFC 3206 §4: SYS/TEMP, not AUTH: the credentials may be right, the throttle (mailhive.auth.throttle) blocks them.
+  public static final String AUTH_BLOCKED = "[SYS/TEMP] Too many failed logins, try again later.";
   public static final String AUTH_TOO_MANY = "[AUTH] Too many authentication failures, disconnecting.";
   // Dovecot's text for disable_plaintext_auth: plaintext passwords only over TLS or from the same host.
   public static final String PLAINTEXT_DISALLOWED = "[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.";
   public static final String AUTH_CANCELLED = "Authentication cancelled.";
   public static final String AUTH_MECHANISM = "Unsupported authentication mechanism.";
+  public static final String AUTH_SCRAM_SYNTAX = "Invalid SCRAM-SHA-256 message.";
   public static final String AUTH_BASE64 = "Invalid base64 data in the AUTH response.";
   public static final String NO_USER = "No username given.";
   public static final String ALREADY_USER = "USER already given, send PASS.";

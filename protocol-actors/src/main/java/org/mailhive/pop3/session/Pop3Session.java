@@ -13,7 +13,6 @@ import org.apache.pekko.util.ByteString;
 import org.mailhive.blob.BlobId;
 import org.mailhive.config.MailhiveSettings.Pop3Settings;
 import org.mailhive.delivery.Delivery;
-import org.mailhive.directory.AuthDispatcher;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MessageMeta;
@@ -29,12 +28,15 @@ import org.mailhive.pop3.parse.Pop3ParseException;
 import org.mailhive.pop3.response.Pop3Encoder;
 import org.mailhive.pop3.response.Pop3Reply;
 import org.mailhive.pop3.response.Rejections;
+import org.mailhive.sasl.Authenticator;
+import org.mailhive.sasl.SaslResponse;
+import org.mailhive.sasl.ScramSha256Server;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.shard.MailboxSharding;
 
 /**
- * One POP3 session (RFC 1939) over the user's INBOX. AUTHORIZATION accepts USER/PASS and AUTH PLAIN (RFC 5034),
- * plaintext only over TLS or from loopback (Dovecot's rule, as for IMAP); STLS upgrades (RFC 2595). Login opens
+ * One POP3 session (RFC 1939) over the user's INBOX. AUTHORIZATION accepts USER/PASS, AUTH PLAIN (RFC 5034) and
+ * AUTH SCRAM-SHA-256 (RFC 7677), plaintext passwords only over TLS or from loopback (Dovecot's rule, as for IMAP); STLS upgrades (RFC 2595). Login opens
  * the INBOX and keeps its listing as a {@link Maildrop} snapshot. TRANSACTION reads bodies from the blob store;
  * DELE only marks. QUIT enters UPDATE: the marked messages get {@code \Deleted} and are expunged by UID, and
  * retrieved ones get {@code \Seen}, as Dovecot does; {@code +OK} is sent only when that is durable. A connection
@@ -48,7 +50,10 @@ public final class Pop3Session implements ProtocolSession {
 
   private static final String INBOX = "INBOX";
 
-  private record Authenticated(Optional<String> user, String login, String mech) implements ConnectionActor.Command {}
+  private record Authenticated(Authenticator.Outcome outcome) implements ConnectionActor.Command {}
+
+  /** A SCRAM proof judged; {@code serverFinal} goes to the client before the +OK (RFC 5802 §3). */
+  private record ScramVerified(Authenticator.Outcome outcome, String serverFinal) implements ConnectionActor.Command {}
 
   private record Opened(MailboxProtocol.Opened opened, Throwable failure) implements ConnectionActor.Command {}
 
@@ -67,6 +72,11 @@ public final class Pop3Session implements ProtocolSession {
   private State state = State.AUTHORIZATION;
   private boolean busy;
   private boolean saslPending;
+  // SCRAM-SHA-256 in progress: the exchange, the login of its first message, and a success waiting for the
+  // client's empty answer to the server-final-message.
+  private ScramSha256Server scram;
+  private String scramLogin;
+  private Authenticator.Outcome scramSucceeded;
   private String pendingUser;
   private int authFailures;
   private String user;
@@ -106,6 +116,8 @@ public final class Pop3Session implements ProtocolSession {
     busy = false;
     if (message instanceof Authenticated m) {
       onAuthenticated(m);
+    } else if (message instanceof ScramVerified m) {
+      onScramVerified(m);
     } else if (message instanceof Opened m) {
       onOpened(m);
     } else if (message instanceof BodyLoaded m) {
@@ -147,7 +159,11 @@ public final class Pop3Session implements ProtocolSession {
   private void line(String text) {
     if (saslPending) {
       saslPending = false;
-      saslResponse(text.trim());
+      if (scram != null) {
+        scramResponse(text.trim());
+      } else {
+        saslResponse(text.trim());
+      }
       return;
     }
     Pop3Command cmd;
@@ -213,9 +229,12 @@ public final class Pop3Session implements ProtocolSession {
   private List<String> capabilities() {
     List<String> caps = new ArrayList<>(List.of("CAPA", "TOP", "UIDL", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING"));
     if (state == State.AUTHORIZATION) {
+      // SCRAM never shows the password, so it is offered with or without TLS.
       if (plaintextAllowed()) {
         caps.add("USER");
-        caps.add("SASL PLAIN");
+        caps.add("SASL PLAIN " + ScramSha256Server.MECHANISM);
+      } else {
+        caps.add("SASL " + ScramSha256Server.MECHANISM);
       }
       if (!conn.tlsActive()) {
         caps.add("STLS");
@@ -263,7 +282,19 @@ public final class Pop3Session implements ProtocolSession {
 
   private void auth(Pop3Command.Auth c) {
     if (c.mechanism().isEmpty()) {
-      conn.send(Pop3Encoder.multiLine(Pop3Reply.MECHANISMS, plaintextAllowed() ? List.of("PLAIN") : List.of()));
+      conn.send(Pop3Encoder.multiLine(Pop3Reply.MECHANISMS, plaintextAllowed()
+          ? List.of("PLAIN", ScramSha256Server.MECHANISM) : List.of(ScramSha256Server.MECHANISM)));
+      return;
+    }
+    if (c.mechanism().get().equalsIgnoreCase(ScramSha256Server.MECHANISM)) {
+      scram = new ScramSha256Server();
+      scramLogin = null;
+      if (c.initialResponse().isEmpty() || c.initialResponse().get().equals("=")) {
+        saslPending = true;
+        conn.send(ByteString.fromString("+ \r\n"));
+      } else {
+        scramResponse(c.initialResponse().get());
+      }
       return;
     }
     if (!c.mechanism().get().equalsIgnoreCase("PLAIN")) {
@@ -297,38 +328,103 @@ public final class Pop3Session implements ProtocolSession {
     }
     String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
     if (parts.length != 3 || (!parts[0].isEmpty() && !parts[0].equalsIgnoreCase(parts[1]))) {
-      authFailed(parts.length == 3 ? parts[1] : "", "PLAIN");
+      busy = true;
+      String login = parts.length == 3 ? parts[1] : "";
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem()).malformed(conn, "pop3", "PLAIN", login),
+          (o, ex) -> new Authenticated(Authenticator.Outcome.orFailed(o)));
       return;
     }
     verify(parts[1], parts[2], "PLAIN");
   }
 
-  // Password hashing is deliberately slow; it runs off the actor's thread and the session waits for it.
+  /**
+   * One step of SCRAM-SHA-256 (RFC 5802, RFC 7677): client-first, then client-final, then the client's empty answer
+   * to our server-final-message, sent as one more challenge (RFC 4422 §5).
+   */
+  private void scramResponse(String response) {
+    if (response.equals("*")) {
+      endScram();
+      err(Pop3Reply.AUTH_CANCELLED);
+      return;
+    }
+    if (scramSucceeded != null) {
+      Authenticator.Outcome o = scramSucceeded;
+      endScram();
+      onAuthenticated(new Authenticated(o));
+      return;
+    }
+    Optional<String> decoded = SaslResponse.base64(response);
+    if (decoded.isEmpty()) {
+      endScram();
+      err(Pop3Reply.AUTH_BASE64);
+      return;
+    }
+    try {
+      if (scramLogin == null) {
+        ScramSha256Server.First first = scram.first(decoded.get(), directory::scramCredentials);
+        scramLogin = first.login();
+        saslPending = true;
+        conn.send(ByteString.fromString("+ " + SaslResponse.encode(first.challenge()) + "\r\n"));
+        return;
+      }
+      ScramSha256Server.Final last = scram.last(decoded.get());
+      busy = true;
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem())
+              .verified(conn, "pop3", directory, ScramSha256Server.MECHANISM, scramLogin, last.ok()),
+          (o, ex) -> new ScramVerified(Authenticator.Outcome.orFailed(o), last.serverFinal()));
+    } catch (ScramSha256Server.ScramException e) {
+      endScram();
+      err(Pop3Reply.AUTH_SCRAM_SYNTAX);
+    }
+  }
+
+  private void onScramVerified(ScramVerified m) {
+    if (m.outcome().status() == Authenticator.Status.OK) {
+      scramSucceeded = m.outcome();
+      saslPending = true;
+      conn.send(ByteString.fromString("+ " + SaslResponse.encode(m.serverFinal()) + "\r\n"));
+      return;
+    }
+    endScram();
+    onAuthenticated(new Authenticated(m.outcome()));
+  }
+
+  private void endScram() {
+    scram = null;
+    scramLogin = null;
+    scramSucceeded = null;
+  }
+
+  // Password hashing is deliberately slow and the throttle may hold the answer back; the session waits for it.
   private void verify(String login, String password, String mech) {
     busy = true;
-    CompletionStage<Optional<String>> check =
-        AuthDispatcher.authenticate(conn.context().getSystem(), directory, login, password);
-    conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(u == null ? Optional.empty() : u, login, mech));
+    CompletionStage<Authenticator.Outcome> check = Authenticator.of(conn.context().getSystem())
+        .authenticate(conn, "pop3", directory, mech, login, password);
+    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(Authenticator.Outcome.orFailed(o)));
   }
 
   private void onAuthenticated(Authenticated m) {
-    if (m.user().isEmpty()) {
-      authFailed(m.login(), m.mech());
+    Authenticator.Outcome o = m.outcome();
+    if (o.status() == Authenticator.Status.BLOCKED) {
+      // RFC 3206 §4: SYS/TEMP, try again later; [AUTH] would say the credentials are wrong, which they may not be.
+      err(Pop3Reply.AUTH_BLOCKED);
       return;
     }
-    user = m.user().get();
+    if (o.status() == Authenticator.Status.FAILED) {
+      authFailed();
+      return;
+    }
+    user = o.user();
     conn.context().getLog().info("auth_ok proto=pop3 user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
-        m.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
+        o.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
     busy = true;
     conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(new MailboxAddress(user, INBOX)), askTimeout,
         replyTo -> new MailboxProtocol.Open(null, replyTo), Opened::new);
   }
 
-  private void authFailed(String login, String mech) {
+  /** The failure is already counted and logged by the {@link Authenticator}; this session counts its own. */
+  private void authFailed() {
     authFailures++;
-    conn.context().getLog().info("auth_failed proto=pop3 user={} mech={} rip={} lport={} tls={} attempts={} sid={}",
-        LogText.clean(login), mech, conn.remote().getAddress().getHostAddress(), conn.local().getPort(),
-        conn.tlsActive(), authFailures, conn.sid());
     if (authFailures >= settings.maxAuthFailures()) {
       err(Pop3Reply.AUTH_TOO_MANY);
       close("auth_failures");

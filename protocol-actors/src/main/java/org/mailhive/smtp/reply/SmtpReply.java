@@ -57,10 +57,13 @@ public final class SmtpReply {
   public static final String TLS_ALREADY = "503 5.5.1 TLS already active";
   public static final String NO_TLS = "454 4.7.0 TLS not available";
   public static final String AUTH_TEMPORARY = "454 4.7.0 Temporary authentication failure";
+  /** The throttle blocks this client IP (or login) after too many failures (mailhive.auth.throttle). */
+  public static final String AUTH_BLOCKED = "454 4.7.0 Too many failed logins, try again later";
   public static final String AUTH_ALREADY = "503 5.5.1 Already authenticated";
   public static final String AUTH_IN_TRANSACTION = "503 5.5.1 AUTH not allowed during a mail transaction";
   public static final String AUTH_NOT_AVAILABLE = "503 5.5.1 AUTH not available on this port";
   public static final String AUTH_CANCELLED = "501 5.7.0 Authentication cancelled";
+  public static final String AUTH_SCRAM_SYNTAX = "501 5.5.2 Invalid SCRAM-SHA-256 message";
   public static final String AUTH_BAD_BASE64 = "501 5.5.2 Cannot decode response";
   public static final String AUTH_MECHANISM = "504 5.5.4 Unrecognized authentication mechanism";
   /** RFC 3207 §4 and RFC 4954 §4: no credentials over plaintext on submission. */

@@ -7,19 +7,20 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.util.ByteString;
 import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.delivery.Delivery;
-import org.mailhive.directory.AuthDispatcher;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.net.Connection;
 import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
+import org.mailhive.sasl.Authenticator;
 import org.mailhive.sasl.SaslResponse;
+import org.mailhive.sasl.ScramSha256Server;
 import org.mailhive.smtp.policy.RelayPolicy;
 import org.mailhive.smtp.reply.SmtpReply;
 
 /**
  * One SMTP session (RFC 5321): on the MX port for mail from other MTAs, or on the submission ports (RFC 6409) for
  * a user's own mail. Adds to the shared {@link MailTransactionSession} HELO/EHLO, VRFY, HELP, STARTTLS (RFC 3207)
- * and, on submission, AUTH PLAIN and LOGIN (RFC 4954).
+ * and, on submission, AUTH PLAIN, LOGIN and SCRAM-SHA-256 (RFC 4954, RFC 7677).
  *
  * <p>Submission rules: AUTH is neither offered nor accepted before TLS; MAIL needs AUTH; an authenticated user may
  * send only as itself (the sender-login rule); Message-ID and Date are added when the client left them out.
@@ -37,13 +38,12 @@ public final class SmtpSession extends MailTransactionSession {
   }
 
   /** A password check finished off the actor's thread. */
-  private record Authenticated(Optional<String> user, String login, String mech, Throwable failure)
-      implements ConnectionActor.Command {}
+  /** {@code serverFinal}: SCRAM's server-final-message, sent before the 235 (null for PLAIN and LOGIN). */
+  private record Authenticated(Authenticator.Outcome outcome, String serverFinal) implements ConnectionActor.Command {}
 
   private final Service service;
   private boolean esmtp;
   private String user;
-  private int authFailures;
 
   public SmtpSession(Connection conn, Service service, SmtpSettings settings, String hostname,
                      UserDirectory directory, Delivery delivery, RelayPolicy relay) {
@@ -84,7 +84,7 @@ public final class SmtpSession extends MailTransactionSession {
       caps.add("STARTTLS");
     } else if (service == Service.SUBMISSION) {
       // RFC 4954 §4: never offer a plaintext mechanism where it would go over the wire unencrypted.
-      caps.add("AUTH PLAIN LOGIN");
+      caps.add("AUTH PLAIN LOGIN SCRAM-SHA-256");
     }
     return caps;
   }
@@ -191,7 +191,47 @@ public final class SmtpSession extends MailTransactionSession {
           expectContinuation(this::loginUsername);
         }
       }
+      case ScramSha256Server.MECHANISM -> {
+        ScramSha256Server scram = new ScramSha256Server();
+        if (initial != null && !initial.equals("=")) {
+          scramFirst(scram, initial);
+        } else {
+          reply(SmtpReply.AUTH_EMPTY_CHALLENGE);
+          expectContinuation(r -> scramFirst(scram, r));
+        }
+      }
       default -> error(SmtpReply.AUTH_MECHANISM);
+    }
+  }
+
+  // SCRAM-SHA-256 (RFC 5802, RFC 7677): client-first, our server-first as a 334 challenge, client-final.
+  private void scramFirst(ScramSha256Server scram, String response) {
+    Optional<String> decoded = decode(response);
+    if (decoded.isEmpty()) {
+      return;
+    }
+    try {
+      ScramSha256Server.First first = scram.first(decoded.get(), directory::scramCredentials);
+      reply("334 " + SaslResponse.encode(first.challenge()));
+      expectContinuation(r -> scramFinal(scram, first.login(), r));
+    } catch (ScramSha256Server.ScramException e) {
+      error(SmtpReply.AUTH_SCRAM_SYNTAX);
+    }
+  }
+
+  private void scramFinal(ScramSha256Server scram, String login, String response) {
+    Optional<String> decoded = decode(response);
+    if (decoded.isEmpty()) {
+      return;
+    }
+    try {
+      ScramSha256Server.Final last = scram.last(decoded.get());
+      state = State.BUSY;
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem())
+              .verified(conn, protocol(), directory, ScramSha256Server.MECHANISM, login, last.ok()),
+          (o, ex) -> new Authenticated(Authenticator.Outcome.orFailed(o), last.serverFinal()));
+    } catch (ScramSha256Server.ScramException e) {
+      error(SmtpReply.AUTH_SCRAM_SYNTAX);
     }
   }
 
@@ -202,7 +242,9 @@ public final class SmtpSession extends MailTransactionSession {
     }
     Optional<SaslResponse.Credentials> c = SaslResponse.plain(decoded.get());
     if (c.isEmpty()) {
-      failed("?", "PLAIN");
+      state = State.BUSY;
+      conn.context().pipeToSelf(Authenticator.of(conn.context().getSystem()).malformed(conn, protocol(), "PLAIN", "?"),
+          (o, ex) -> new Authenticated(Authenticator.Outcome.orFailed(o), null));
       return;
     }
     verify(c.get(), "PLAIN");
@@ -231,12 +273,19 @@ public final class SmtpSession extends MailTransactionSession {
     return decoded;
   }
 
-  // Password hashing is deliberately slow; it runs off the actor's thread and the session waits for it.
+  // Password hashing is deliberately slow and the throttle may hold the answer back; the session waits for it.
   private void verify(SaslResponse.Credentials c, String mech) {
     state = State.BUSY;
-    CompletionStage<Optional<String>> check =
-        AuthDispatcher.authenticate(conn.context().getSystem(), directory, c.login(), c.password());
-    conn.context().pipeToSelf(check, (u, ex) -> new Authenticated(u == null ? Optional.empty() : u, c.login(), mech, ex));
+    CompletionStage<Authenticator.Outcome> check = Authenticator.of(conn.context().getSystem())
+        .authenticate(conn, protocol(), directory, mech, c.login(), c.password());
+    conn.context().pipeToSelf(check, (o, ex) -> new Authenticated(Authenticator.Outcome.orFailed(o), null));
+  }
+
+  private void loggedIn(Authenticator.Outcome o) {
+    user = o.user();
+    conn.context().getLog().info("auth_ok proto={} user={} mech={} rip={} tls={} sid={}", protocol(),
+        LogText.clean(user), o.mech(), ip(), conn.tlsActive(), conn.sid());
+    reply(SmtpReply.AUTH_OK);
   }
 
   @Override
@@ -245,26 +294,30 @@ public final class SmtpSession extends MailTransactionSession {
       return;
     }
     state = State.GREETED;
-    if (a.failure() != null) {
-      conn.context().getLog().warn("auth_error proto={} user={} mech={} rip={} sid={}", protocol(),
-          LogText.clean(a.login()), a.mech(), ip(), conn.sid(), a.failure());
-      reply(SmtpReply.AUTH_TEMPORARY);
-    } else if (a.user().isPresent()) {
-      user = a.user().get();
-      conn.context().getLog().info("auth_ok proto={} user={} mech={} rip={} tls={} sid={}", protocol(),
-          LogText.clean(user), a.mech(), ip(), conn.tlsActive(), conn.sid());
-      reply(SmtpReply.AUTH_OK);
-    } else {
-      failed(a.login(), a.mech());
+    Authenticator.Outcome o = a.outcome();
+    switch (o.status()) {
+      case OK -> {
+        if (a.serverFinal() == null) {
+          loggedIn(o);
+          return;
+        }
+        // RFC 4422 §5: where the profile has no room for additional data with success (235 carries none), it goes
+        // out as one more challenge (334) and the client answers with an empty line.
+        reply("334 " + SaslResponse.encode(a.serverFinal()));
+        expectContinuation(r -> {
+          if (r.equals("*")) {
+            error(SmtpReply.AUTH_CANCELLED);
+          } else {
+            loggedIn(o);
+          }
+        });
+      }
+      // RFC 4954 §6: 454 4.7.0 is a temporary authentication failure; the client may try again later.
+      case BLOCKED -> error(SmtpReply.AUTH_BLOCKED);
+      case FAILED -> {
+        // Counted and logged (auth_failed) by the Authenticator, once for every protocol.
+        error(SmtpReply.AUTH_FAILED);
+      }
     }
-  }
-
-  // The same line as IMAP's (CONVENTIONS §5), so one fail2ban filter serves every protocol.
-  private void failed(String login, String mech) {
-    authFailures++;
-    conn.context().getLog().info("auth_failed proto={} user={} mech={} rip={} lport={} tls={} attempts={} sid={}",
-        protocol(), LogText.clean(login), mech, ip(), conn.local().getPort(), conn.tlsActive(), authFailures,
-        conn.sid());
-    error(SmtpReply.AUTH_FAILED);
   }
 }

@@ -198,4 +198,14 @@ class ImapFrameDecoderTest {
     assertEquals(List.of(frame(input.substring(0, input.indexOf("\r\nb")))),
         new ImapFrameDecoder(limits, 4).feed(bytes(input)).subList(0, 1));
   }
+
+  @Test
+  void anEmptyLineIsIgnoredUnlessASaslExchangeAwaitsItsEmptyAnswer() {
+    ImapFrameDecoder d = new ImapFrameDecoder(LIMITS);
+    assertEquals(List.of(), d.feed(bytes("\r\n")));
+    d.emptyLineIsFrame(true);
+    assertEquals(List.of(frame("")), d.feed(bytes("\r\n")));
+    d.emptyLineIsFrame(false);
+    assertEquals(List.of(frame("a NOOP")), d.feed(bytes("\r\na NOOP\r\n")));
+  }
 }
