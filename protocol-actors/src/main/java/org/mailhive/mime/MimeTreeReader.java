@@ -80,7 +80,7 @@ final class MimeTreeReader {
     }
     return new MimeNode(typeOf(contentType), subtype, contentType.params(), null, null, null, 0, 0,
         disposition(headers), languages(headers), location(headers), List.copyOf(children), null,
-        null);
+        null, null);
   }
 
   private MimeNode encapsulated(Part part, RawHeaders headers, ParameterizedValue contentType, int depth)
@@ -95,28 +95,30 @@ final class MimeTreeReader {
     String[] typeAndSubtype = contentType.value().split("/", 2);
     return new MimeNode(typeAndSubtype[0], typeAndSubtype[1], contentType.params(), headers.first("Content-ID"),
         headers.first("Content-Description"), encoding(headers), counts.octets(), counts.lines(),
-        disposition(headers), languages(headers), location(headers), List.of(), envelope, body);
+        disposition(headers), languages(headers), location(headers), List.of(), envelope, body,
+        headers.first("Content-MD5"));
   }
 
   private MimeNode leaf(Part part, RawHeaders headers, ParameterizedValue contentType) {
     Counts counts = countQuietly(part);
     String[] typeAndSubtype = contentType.value().split("/", 2);
     List<ParameterizedValue.Param> params = contentType.params();
-    // RFC 2045 §5.2: text without a charset parameter is US-ASCII; say so, as Dovecot does.
+    // RFC 2045 §5.2: text without a charset parameter is US-ASCII; say so after the parameters that were sent,
+    // as Dovecot does.
     if (typeAndSubtype[0].equalsIgnoreCase("text") && contentType.param("charset") == null) {
-      List<ParameterizedValue.Param> withCharset = new ArrayList<>();
+      List<ParameterizedValue.Param> withCharset = new ArrayList<>(params);
       withCharset.add(new ParameterizedValue.Param("charset", "us-ascii"));
-      withCharset.addAll(params);
       params = List.copyOf(withCharset);
     }
     return new MimeNode(typeAndSubtype[0], typeAndSubtype[1], params, headers.first("Content-ID"),
         headers.first("Content-Description"), encoding(headers), counts.octets(), counts.lines(),
-        disposition(headers), languages(headers), location(headers), List.of(), null, null);
+        disposition(headers), languages(headers), location(headers), List.of(), null, null,
+        headers.first("Content-MD5"));
   }
 
   private static MimeNode emptyPlainText() {
     return new MimeNode("text", "plain", PLAIN_US_ASCII.params(), null, null, DEFAULT_ENCODING, 0, 0, null,
-        List.of(), null, List.of(), null, null);
+        List.of(), null, List.of(), null, null, null);
   }
 
   /**

@@ -205,4 +205,25 @@ class MessageSummaryTest {
     assertEquals("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)", MessageSummary.of(new byte[0]).body());
     assertEquals(NO_ENVELOPE, MessageSummary.of(new byte[0]).envelope());
   }
+
+  @Test
+  void contentMd5IsReportedAsSentInBodyStructure() {
+    MessageSummary summary = summarize(
+        "Content-Type: text/plain; charset=utf-8",
+        "Content-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==",
+        "",
+        "x");
+    assertEquals("(\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 1 0 \"Q2hlY2sgSW50ZWdyaXR5IQ==\""
+        + " NIL NIL NIL)", summary.bodyStructure());
+  }
+
+  @Test
+  void theDefaultCharsetFollowsTheParametersThatWereSent() {
+    MessageSummary summary = summarize(
+        "Content-Type: text/html; name=\"sonnet.html\"",
+        "",
+        "x");
+    assertEquals("(\"text\" \"html\" (\"name\" \"sonnet.html\" \"charset\" \"us-ascii\") NIL NIL \"7bit\" 1 0)",
+        summary.body());
+  }
 }
