@@ -145,13 +145,22 @@ final class MimeTreeReader {
     return lower.equals("multipart") || lower.equals("message");
   }
 
+  /**
+   * RFC 2045 §6.1: the mechanism is one token, 7bit when the field is absent. A value of several words ("8 bit")
+   * is no mechanism at all, so it is reported as the default, as Dovecot does, rather than guessed at.
+   */
   private static String encoding(RawHeaders headers) {
     String value = headers.first("Content-Transfer-Encoding");
     if (value == null) {
       return DEFAULT_ENCODING;
     }
+    List<HeaderLexer.Token> words = HeaderLexer.tokenize(value, HeaderLexer.MIME_SPECIALS).stream()
+        .filter(t -> t.kind() != HeaderLexer.Kind.COMMENT)
+        .takeWhile(t -> !t.isSpecial(';'))
+        .toList();
+    boolean oneToken = words.stream().skip(1).noneMatch(HeaderLexer.Token::afterSpace);
     String token = ParameterizedValue.parse(value).value();
-    return token.isEmpty() ? DEFAULT_ENCODING : token;
+    return token.isEmpty() || !oneToken ? DEFAULT_ENCODING : token;
   }
 
   private static ParameterizedValue disposition(RawHeaders headers) {

@@ -226,4 +226,13 @@ class MessageSummaryTest {
     assertEquals("(\"text\" \"html\" (\"name\" \"sonnet.html\" \"charset\" \"us-ascii\") NIL NIL \"7bit\" 1 0)",
         summary.body());
   }
+
+  @Test
+  void aTransferEncodingOfSeveralWordsIsReportedAsTheDefault() {
+    MessageSummary summary = summarize(
+        "Content-Transfer-Encoding: 8 bit",
+        "",
+        "x");
+    assertEquals("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 1 0)", summary.body());
+  }
 }
