@@ -123,8 +123,12 @@ final class AddressList {
       // RFC 822 style "user@host (Real Name)": the comment is the only name there is.
       entries.add(mailbox(comment, null, String.join("", words), host.toString()));
     } else {
-      if (!words.isEmpty()) {
-        entries.add(mailbox(null, null, String.join(" ", words), ""));
+      if (words.size() == 1) {
+        entries.add(mailbox(null, null, words.get(0), ""));
+      } else if (!words.isEmpty()) {
+        // RFC 5322 §3.4.1: a local-part is one dot-atom or quoted-string, so several words are a display-name
+        // whose address is missing ("From: Someone Else"), as Dovecot reads them.
+        entries.add(mailbox(String.join(" ", words), null, "", ""));
       }
       if (next != null && !next.isSpecial(',') && !next.isSpecial(';')) {
         pos++; // a stray special such as '>' or a second ':' inside a group; skip it

@@ -48,7 +48,8 @@ final class BodyStructureWriter {
 
   /**
    * body-type-1part: type, subtype and body-fields; then envelope, body and lines for message/rfc822, lines for
-   * text/*; then body-ext-1part, whose body-fld-md5 is always NIL (we do not check Content-MD5, RFC 1864).
+   * text/*; then body-ext-1part, whose body-fld-md5 is the Content-MD5 header as sent (RFC 1864; reported as
+   * Dovecot does, not checked).
    */
   private void writeSinglePart(MimeNode node) {
     out.append(quoteOrLiteral(node.type())).append(' ').append(quoteOrLiteral(node.subtype()))
@@ -65,7 +66,7 @@ final class BodyStructureWriter {
       out.append(' ').append(node.lines());
     }
     if (extended) {
-      out.append(" NIL");
+      out.append(' ').append(nstring(node.md5()));
       writeDispositionLanguageLocation(node);
     }
   }

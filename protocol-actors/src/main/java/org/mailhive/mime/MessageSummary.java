@@ -59,7 +59,7 @@ public record MessageSummary(String envelope, String bodyStructure, String body)
       }
     }
     MimeNode whole = new MimeNode("text", "plain", List.of(new ParameterizedValue.Param("charset", "us-ascii")),
-        null, null, "7bit", rawMessage.length, lines, null, List.of(), null, List.of(), null, null);
+        null, null, "7bit", rawMessage.length, lines, null, List.of(), null, List.of(), null, null, null);
     return new MessageSummary(EMPTY_ENVELOPE, BodyStructureWriter.bodyStructure(whole), BodyStructureWriter.body(whole));
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param children     parts of a multipart, empty otherwise
  * @param envelope     ENVELOPE of an encapsulated message/rfc822, or null
  * @param message      body of an encapsulated message/rfc822, or null
+ * @param md5          Content-MD5 (RFC 1864) as sent, or null; reported, not checked
  */
 record MimeNode(
     String type,
@@ -29,7 +30,8 @@ record MimeNode(
     String location,
     List<MimeNode> children,
     String envelope,
-    MimeNode message) {
+    MimeNode message,
+    String md5) {
 
   boolean isMultipart() {
     return !children.isEmpty();

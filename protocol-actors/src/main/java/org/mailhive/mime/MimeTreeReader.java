@@ -84,7 +84,7 @@ final class MimeTreeReader {
     }
     return new MimeNode(typeOf(contentType), subtype, contentType.params(), null, null, null, 0, 0,
         disposition(headers), languages(headers), location(headers), List.copyOf(children), null,
-        null);
+        null, null);
   }
 
   private MimeNode encapsulated(Part part, RawHeaders headers, ParameterizedValue contentType, int depth)
@@ -99,28 +99,30 @@ final class MimeTreeReader {
     String[] typeAndSubtype = contentType.value().split("/", 2);
     return new MimeNode(typeAndSubtype[0], typeAndSubtype[1], contentType.params(), headers.first("Content-ID"),
         headers.first("Content-Description"), encoding(headers), counts.octets(), counts.lines(),
-        disposition(headers), languages(headers), location(headers), List.of(), envelope, body);
+        disposition(headers), languages(headers), location(headers), List.of(), envelope, body,
+        headers.first("Content-MD5"));
   }
 
   private MimeNode leaf(Part part, RawHeaders headers, ParameterizedValue contentType) {
     Counts counts = countQuietly(part);
     String[] typeAndSubtype = contentType.value().split("/", 2);
     List<ParameterizedValue.Param> params = contentType.params();
-    // RFC 2045 §5.2: text without a charset parameter is US-ASCII; say so, as Dovecot does.
+    // RFC 2045 §5.2: text without a charset parameter is US-ASCII; say so after the parameters that were sent,
+    // as Dovecot does.
     if (typeAndSubtype[0].equalsIgnoreCase("text") && contentType.param("charset") == null) {
-      List<ParameterizedValue.Param> withCharset = new ArrayList<>();
+      List<ParameterizedValue.Param> withCharset = new ArrayList<>(params);
       withCharset.add(new ParameterizedValue.Param("charset", "us-ascii"));
-      withCharset.addAll(params);
       params = List.copyOf(withCharset);
     }
     return new MimeNode(typeAndSubtype[0], typeAndSubtype[1], params, headers.first("Content-ID"),
         headers.first("Content-Description"), encoding(headers), counts.octets(), counts.lines(),
-        disposition(headers), languages(headers), location(headers), List.of(), null, null);
+        disposition(headers), languages(headers), location(headers), List.of(), null, null,
+        headers.first("Content-MD5"));
   }
 
   private static MimeNode emptyPlainText() {
     return new MimeNode("text", "plain", PLAIN_US_ASCII.params(), null, null, DEFAULT_ENCODING, 0, 0, null,
-        List.of(), null, List.of(), null, null);
+        List.of(), null, List.of(), null, null, null);
   }
 
   /**
@@ -147,13 +149,22 @@ final class MimeTreeReader {
     return lower.equals("multipart") || lower.equals("message");
   }
 
+  /**
+   * RFC 2045 §6.1: the mechanism is one token, 7bit when the field is absent. A value of several words ("8 bit")
+   * is no mechanism at all, so it is reported as the default, as Dovecot does, rather than guessed at.
+   */
   private static String encoding(RawHeaders headers) {
     String value = headers.first("Content-Transfer-Encoding");
     if (value == null) {
       return DEFAULT_ENCODING;
     }
+    List<HeaderLexer.Token> words = HeaderLexer.tokenize(value, HeaderLexer.MIME_SPECIALS).stream()
+        .filter(t -> t.kind() != HeaderLexer.Kind.COMMENT)
+        .takeWhile(t -> !t.isSpecial(';'))
+        .toList();
+    boolean oneToken = words.stream().skip(1).noneMatch(HeaderLexer.Token::afterSpace);
     String token = ParameterizedValue.parse(value).value();
-    return token.isEmpty() ? DEFAULT_ENCODING : token;
+    return token.isEmpty() || !oneToken ? DEFAULT_ENCODING : token;
   }
 
   private static ParameterizedValue disposition(RawHeaders headers) {

@@ -27,7 +27,7 @@ record ParameterizedValue(String value, List<Param> params) {
         .toList();
     StringBuilder value = new StringBuilder();
     int i = 0;
-    while (i < tokens.size() && !tokens.get(i).isSpecial(';') && !startsForgottenParam(tokens, i, value)) {
+    while (i < tokens.size() && !tokens.get(i).isSpecial(';') && !startsForgottenParam(tokens, i, 0 < i)) {
       value.append(tokens.get(i++).text());
     }
     List<Param> raw = new ArrayList<>();
@@ -42,8 +42,10 @@ record ParameterizedValue(String value, List<Param> params) {
         StringBuilder paramValue = new StringBuilder();
         // A value should be one token, but unquoted values with tspecials ("boundary=----=_Part_1") are common, so
         // take tokens up to the next ';'. A separate "name=" after whitespace is a parameter whose ';' was
-        // forgotten, as in RFC 2046 §5.2.3.7's own example.
-        while (i < tokens.size() && !tokens.get(i).isSpecial(';') && !startsForgottenParam(tokens, i, paramValue)) {
+        // forgotten, as in RFC 2046 §5.2.3.7's own example, even after an empty quoted value (comment="").
+        int valueStart = i;
+        while (i < tokens.size() && !tokens.get(i).isSpecial(';')
+            && !startsForgottenParam(tokens, i, valueStart < i)) {
           paramValue.append(tokens.get(i++).text());
         }
         raw.add(new Param(name, paramValue.toString()));
@@ -56,8 +58,8 @@ record ParameterizedValue(String value, List<Param> params) {
     return new ParameterizedValue(value.toString(), joinContinuations(raw));
   }
 
-  private static boolean startsForgottenParam(List<HeaderLexer.Token> tokens, int i, StringBuilder valueSoFar) {
-    return valueSoFar.length() > 0 && tokens.get(i).afterSpace() && tokens.get(i).kind() == HeaderLexer.Kind.ATOM
+  private static boolean startsForgottenParam(List<HeaderLexer.Token> tokens, int i, boolean valueSeen) {
+    return valueSeen && tokens.get(i).afterSpace() && tokens.get(i).kind() == HeaderLexer.Kind.ATOM
         && i + 1 < tokens.size() && tokens.get(i + 1).isSpecial('=');
   }
 

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The header fields of one MIME part, as sent: unfolded but not decoded. IMAP reports RFC 2047 encoded-words
@@ -33,6 +35,32 @@ final class RawHeaders {
       return null;
     }
     return asText(unfold(values[0])).strip();
+  }
+
+  /** The last field with this name, unfolded and trimmed, or null when absent. */
+  String last(String name) {
+    List<String> values = all(name);
+    return values.isEmpty() ? null : values.get(values.size() - 1);
+  }
+
+  /** Every field with this name in header order, each unfolded and trimmed. */
+  List<String> all(String name) {
+    String[] values;
+    try {
+      values = part.getHeader(name);
+    } catch (MessagingException | RuntimeException e) {
+      return List.of();
+    }
+    if (values == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(values.length);
+    for (String v : values) {
+      if (v != null) {
+        out.add(asText(unfold(v)).strip());
+      }
+    }
+    return out;
   }
 
   /** RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by whitespace, and nothing else. */

@@ -23,6 +23,7 @@ class AddressListTest {
       "=?utf-8?q?J=C3=BCrgen?= <j@example.org> | ((\"=?utf-8?q?J=C3=BCrgen?=\" NIL \"j\" \"example.org\"))",
       "a@b.example, <c@d.example> | ((NIL NIL \"a\" \"b.example\")(NIL NIL \"c\" \"d.example\"))",
       "root | ((NIL NIL \"root\" \"MISSING_DOMAIN\"))",
+      "Someone Else | ((\"Someone Else\" NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\"))",
       "<> | ((NIL NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\"))",
       "joe@[192.0.2.1] | ((NIL NIL \"joe\" \"[192.0.2.1]\"))",
   })

@@ -23,9 +23,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * header's case, as Dovecot does; RFC 3501 §7.4.2 makes them case-insensitive, so BODY and BODYSTRUCTURE lines are
  * compared ignoring case. ENVELOPE lines are compared exactly.
  *
- * <p>Left out, because James makes a choice there that Dovecot and we do not: the two messages with a Content-MD5
- * header (James reports it, we report NIL), and message 1 of FetchMultipartBodyStructure and messages 1, 2 and 5 of
- * FetchStructureComplex, where James sorts parameters by name and we keep them in header order.
+ * <p>Left out, because James makes a choice there that Dovecot and we do not: message 1 of
+ * FetchMultipartBodyStructure and messages 1, 2 and 5 of FetchStructureComplex, where James sorts parameters by
+ * name and we keep them in header order (two of them also carry a Content-MD5, which James, Dovecot and we now all
+ * report as sent).
  */
 class JamesScriptExpectationsTest {
   static Stream<Arguments> expectations() {

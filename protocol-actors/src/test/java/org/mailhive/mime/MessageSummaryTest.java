@@ -205,4 +205,63 @@ class MessageSummaryTest {
     assertEquals("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)", MessageSummary.of(new byte[0]).body());
     assertEquals(NO_ENVELOPE, MessageSummary.of(new byte[0]).envelope());
   }
+
+  @Test
+  void contentMd5IsReportedAsSentInBodyStructure() {
+    MessageSummary summary = summarize(
+        "Content-Type: text/plain; charset=utf-8",
+        "Content-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==",
+        "",
+        "x");
+    assertEquals("(\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 1 0 \"Q2hlY2sgSW50ZWdyaXR5IQ==\""
+        + " NIL NIL NIL)", summary.bodyStructure());
+  }
+
+  @Test
+  void theDefaultCharsetFollowsTheParametersThatWereSent() {
+    MessageSummary summary = summarize(
+        "Content-Type: text/html; name=\"sonnet.html\"",
+        "",
+        "x");
+    assertEquals("(\"text\" \"html\" (\"name\" \"sonnet.html\" \"charset\" \"us-ascii\") NIL NIL \"7bit\" 1 0)",
+        summary.body());
+  }
+
+  @Test
+  void aTransferEncodingOfSeveralWordsIsReportedAsTheDefault() {
+    MessageSummary summary = summarize(
+        "Content-Transfer-Encoding: 8 bit",
+        "",
+        "x");
+    assertEquals("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 1 0)", summary.body());
+  }
+
+  /** Dovecot 2.3.19's answer for this very message, taken with scripts/dovecot-reference. */
+  @Test
+  void repeatedFieldsGiveTheLastStringAndEveryAddressAsDovecotReportsThem() {
+    MessageSummary summary = summarize(
+        "From: First <first@example.org>",
+        "From: Second <second@example.org>",
+        "Subject: first subject",
+        "Subject: second subject",
+        "Date: Mon, 1 Jan 2024 00:00:00 +0000",
+        "Date: Tue, 2 Jan 2024 00:00:00 +0000",
+        "To: a@example.org",
+        "To: b@example.org",
+        "Message-ID: <one@example.org>",
+        "Message-ID: <two@example.org>",
+        "In-Reply-To: <r1@example.org>",
+        "In-Reply-To: <r2@example.org>",
+        "Content-Type: text/html",
+        "Content-Type: image/png",
+        "",
+        "body",
+        "");
+    String from = "((\"First\" NIL \"first\" \"example.org\")(\"Second\" NIL \"second\" \"example.org\"))";
+    assertEquals("(\"Tue, 2 Jan 2024 00:00:00 +0000\" \"second subject\" " + from + " " + from + " " + from
+        + " ((NIL NIL \"a\" \"example.org\")(NIL NIL \"b\" \"example.org\")) NIL NIL \"<r2@example.org>\""
+        + " \"<two@example.org>\")", summary.envelope());
+    assertEquals("(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 6 1 NIL NIL NIL NIL)",
+        summary.bodyStructure());
+  }
 }

@@ -41,4 +41,10 @@ class ParameterizedValueTest {
     assertEquals(List.of(new Param("b", "c")), ParameterizedValue.parse(";;; =a; b=c; \"unterminated").params());
     assertEquals("", ParameterizedValue.parse("").value());
   }
+
+  @Test
+  void aForgottenSemicolonAfterAnEmptyQuotedValueStillEndsIt() {
+    ParameterizedValue v = ParameterizedValue.parse("multipart/mixed; boundary=1; comment=\"\"\r\n  comment=\"x\"");
+    assertEquals(List.of(new Param("boundary", "1"), new Param("comment", "")), v.params());
+  }
 }
