@@ -122,8 +122,13 @@ public final class Delivery {
    * LMTP answers each recipient from its own outcome (RFC 2033 §4.2).
    */
   public record Outcome(MailboxProtocol.AppendReply reply, Throwable failure) {
+    /** The copy is in the outbound queue (journal and blob store, two nodes), not in a mailbox. */
+    public static Outcome queued() {
+      return new Outcome(null, null);
+    }
+
     public boolean durable() {
-      return failure == null && reply instanceof MailboxProtocol.Appended;
+      return failure == null && (reply == null || reply instanceof MailboxProtocol.Appended);
     }
   }
 
