@@ -49,20 +49,29 @@ class OutboundIT {
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
     this.dir = dir;
-    try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      remotePort = free.getLocalPort();
-    }
-    node = TestNode.start(dir.resolve("sender"), Map.of(
-        "mailhive.smtp.outbound.relayhost", "127.0.0.1:" + remotePort,
-        "mailhive.smtp.outbound.poll-interval", "100ms",
-        "mailhive.smtp.outbound.retry-initial", "200ms",
-        "mailhive.smtp.outbound.retry-max", "500ms",
-        "mailhive.smtp.outbound.connect-timeout", "2s"),
+    remotePort = freePort();
+    node = TestNode.start(dir.resolve("sender"), senderConfig(remotePort, "5d"),
         Map.of("alice@example.org", "alice-pw", "fwd@example.org", "fwd-pw"));
     tls = node.trustingSocketFactory();
     DirectoryEntry.User fwd = node.node.directory().userEntry("fwd@example.org").orElseThrow();
     node.node.directory().putUser(new DirectoryEntry.User(fwd.address(), fwd.realName(), fwd.passwordHash(), true,
         0, 0, "someone@remote.test")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static Map<String, Object> senderConfig(int relayPort, String maxLifetime) {
+    return Map.of(
+        "mailhive.smtp.outbound.relayhost", "127.0.0.1:" + relayPort,
+        "mailhive.smtp.outbound.poll-interval", "100ms",
+        "mailhive.smtp.outbound.retry-initial", "200ms",
+        "mailhive.smtp.outbound.retry-max", "500ms",
+        "mailhive.smtp.outbound.max-lifetime", maxLifetime,
+        "mailhive.smtp.outbound.connect-timeout", "2s");
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return free.getLocalPort();
+    }
   }
 
   @AfterAll
@@ -90,9 +99,14 @@ class OutboundIT {
       assertEquals("250 2.1.0 Ok", c.cmd("MAIL FROM:<" + from + ">"));
       assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<" + to + ">"));
       assertEquals("354 End data with <CR><LF>.<CR><LF>", c.cmd("DATA"));
-      c.send(message.replace("\r\n.", "\r\n..").getBytes(StandardCharsets.UTF_8));
+      c.send(dotStuffed(message));
       return c.cmd(".");
     }
+  }
+
+  /** RFC 5321 §4.5.2: what a client sends after DATA for this content. */
+  private static byte[] dotStuffed(String content) {
+    return content.replace("\r\n.", "\r\n..").getBytes(StandardCharsets.UTF_8);
   }
 
   private static String message(String marker) {
@@ -123,9 +137,9 @@ class OutboundIT {
     return StoredMail.inbox(n, user, password).stream().filter(m -> m.contains(marker)).findFirst();
   }
 
-  private String queueStatus() throws Exception {
+  private static String queueStatus(TestNode n) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + node.port("admin") + "/api/queue")).timeout(Duration.ofSeconds(15)).build(),
+        URI.create("http://127.0.0.1:" + n.port("admin") + "/api/queue")).timeout(Duration.ofSeconds(15)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return r.body().replaceAll("\\s", "");
@@ -133,17 +147,41 @@ class OutboundIT {
 
   @Test
   @Order(1)
-  void mailToARemoteDomainWaitsInTheQueueWhileTheRemoteIsDownAndArrivesWhenItComesUp() throws Exception {
+  void mailToARemoteDomainStaysQueuedWhileTheRemoteIsDownEvenAcrossARestartAndArrivesOnceWhenItComesUp(
+      @TempDir Path restarting) throws Exception {
     String marker = "down-then-up-" + UUID.randomUUID();
-    assertEquals("250 2.0.0 Ok: stored", submit("alice@example.org", "alice-pw", "someone@remote.test",
-        message(marker)));
-    // Connection refused is transient: the message stays queued through several retries.
-    eventually("the queue shows the message", () -> Optional.of(queueStatus()).filter(s -> s.contains("\"messages\":1")));
-    TestNode up = remote();
-    String arrived = eventually("delivery after the remote came up", () -> inboxWith(up, "someone@remote.test",
-        "someone-pw", marker));
-    assertTrue(arrived.endsWith(message(marker)), arrived);
-    eventually("the queue is empty", () -> Optional.of(queueStatus()).filter(s -> s.contains("\"messages\":0")));
+    TestNode sender = TestNode.start(restarting, senderConfig(remotePort, "5d"), Map.of("alice@example.org", "alice-pw"));
+    try {
+      try (SmtpClient c = SmtpClient.implicitTls(sender.port("submissions"), sender.trustingSocketFactory())) {
+        c.greet("EHLO");
+        assertEquals("235 2.7.0 Authentication successful", c.authPlain("alice@example.org", "alice-pw"));
+        c.cmd("MAIL FROM:<alice@example.org>");
+        assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<someone@remote.test>"));
+        c.cmd("DATA");
+        c.send(dotStuffed(message(marker)));
+        assertEquals("250 2.0.0 Ok: stored", c.cmd("."));
+      }
+      // Connection refused is transient: the message stays queued through several retries.
+      TestNode before = sender;
+      eventually("the queue shows the message", () -> Optional.of(queueStatus(before))
+          .filter(s -> s.contains("\"messages\":1")));
+      // The queue is in the journal and the blob store: the node restarted on the same data still has it.
+      sender.close();
+      sender = TestNode.start(restarting, senderConfig(remotePort, "5d"));
+      TestNode after = sender;
+      eventually("the restarted node's queue", () -> Optional.of(queueStatus(after))
+          .filter(s -> s.contains("\"messages\":1")));
+      TestNode up = remote();
+      String arrived = eventually("delivery after the remote came up", () -> inboxWith(up, "someone@remote.test",
+          "someone-pw", marker));
+      assertTrue(arrived.endsWith(message(marker)), arrived);
+      eventually("the queue is empty", () -> Optional.of(queueStatus(after))
+          .filter(s -> s.contains("\"messages\":0")));
+      assertEquals(1, StoredMail.inbox(up, "someone@remote.test", "someone-pw").stream()
+          .filter(m -> m.contains(marker)).count(), "delivered once");
+    } finally {
+      sender.close();
+    }
   }
 
   @Test
@@ -205,6 +243,30 @@ class OutboundIT {
 
   @Test
   @Order(5)
+  void aMessageNotDeliveredWithinTheQueueLifetimeIsReturnedWithStatus447(@TempDir Path other) throws Exception {
+    int nobodyListens = freePort();
+    try (TestNode expiring = TestNode.start(other, senderConfig(nobodyListens, "1s"),
+        Map.of("alice@example.org", "alice-pw"))) {
+      String marker = "expired-" + UUID.randomUUID();
+      try (SmtpClient c = SmtpClient.implicitTls(expiring.port("submissions"), expiring.trustingSocketFactory())) {
+        c.greet("EHLO");
+        c.authPlain("alice@example.org", "alice-pw");
+        c.cmd("MAIL FROM:<alice@example.org>");
+        assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<someone@remote.test>"));
+        c.cmd("DATA");
+        c.send(dotStuffed(message(marker)));
+        assertEquals("250 2.0.0 Ok: stored", c.cmd("."));
+      }
+      String bounce = eventually("the expiry report", () -> inboxWith(expiring, "alice@example.org", "alice-pw",
+          marker));
+      assertTrue(bounce.contains("Final-Recipient: rfc822; someone@remote.test\r\nAction: failed\r\n"
+          + "Status: 4.4.7\r\n"), bounce);
+      assertTrue(bounce.contains("Diagnostic-Code: X-Mailhive; 451 4.4.7 Message expired"), bounce);
+    }
+  }
+
+  @Test
+  @Order(6)
   void unauthenticatedMailToARemoteDomainIsStillRefused() throws Exception {
     try (SmtpClient c = SmtpClient.plain(node.smtpPort())) {
       c.greet("EHLO");

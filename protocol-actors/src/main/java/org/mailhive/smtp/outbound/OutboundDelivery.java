@@ -183,13 +183,13 @@ public final class OutboundDelivery {
         case TRANSIENT -> {
           if (expired) {
             failed.put(to, new RecipientResult(RecipientResult.Kind.TRANSIENT, "451 4.4.7 Message expired after "
-                + settings.maxLifetime().toHours() + " hours in the queue; last reply: " + r.reply(), null));
+                + settings.maxLifetime() + " in the queue; last reply: " + r.reply(), null));
           } else {
             deferred.add(to);
             lastReply = r.reply();
-            LOG.info("deferred queue_id={} from=\"{}\" to=\"{}\" attempts={} retry_in={}s reply=\"{}\"", m.entryId(),
-                LogText.clean(m.sender()), LogText.clean(to), m.attempts() + 1,
-                schedule.delayAfter(m.attempts() + 1).toSeconds(), LogText.clean(r.reply()));
+            LOG.info("deferred queue_id={} from=\"{}\" to=\"{}\" attempts={} retry_in_ms={} reply=\"{}\"",
+                m.entryId(), LogText.clean(m.sender()), LogText.clean(to), m.attempts() + 1,
+                schedule.delayAfter(m.attempts() + 1).toMillis(), LogText.clean(r.reply()));
           }
         }
       }
