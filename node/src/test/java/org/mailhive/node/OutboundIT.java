@@ -177,6 +177,12 @@ class OutboundIT {
       assertTrue(arrived.endsWith(message(marker)), arrived);
       eventually("the queue is empty", () -> Optional.of(queueStatus(after))
           .filter(s -> s.contains("\"messages\":0")));
+      java.io.StringWriter out = new java.io.StringWriter();
+      int exit = org.mailhive.node.admin.AdminCli.run(new java.io.PrintWriter(out, true),
+          new java.io.PrintWriter(new java.io.StringWriter(), true), "--url", "http://127.0.0.1:" + after.port("admin"),
+          "queue");
+      assertEquals(0, exit);
+      assertEquals("messages=0 recipients=0", out.toString().trim());
       assertEquals(1, StoredMail.inbox(up, "someone@remote.test", "someone-pw").stream()
           .filter(m -> m.contains(marker)).count(), "delivered once");
     } finally {
