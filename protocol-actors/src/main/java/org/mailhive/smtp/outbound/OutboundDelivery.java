@@ -111,10 +111,15 @@ public final class OutboundDelivery {
     long now = System.currentTimeMillis();
     roundMessages = 0;
     roundRecipients = 0;
-    for (String partition : queue.partitionIds()) {
-      int free = Math.max(0, maxInFlight - inFlight.size());
+    List<String> partitions = queue.partitionIds();
+    // Each partition may hand out a share of the free slots, so one round never claims more than we can run.
+    int free = Math.max(0, maxInFlight - inFlight.size());
+    int share = (free + partitions.size() - 1) / partitions.size();
+    for (String partition : partitions) {
+      int max = Math.min(share, free);
+      free -= max;
       claimsPending++;
-      ctx.pipeToSelf(queue.claim(partition, now, settings.lease(), free),
+      ctx.pipeToSelf(queue.claim(partition, now, settings.lease(), max),
           (due, failure) -> new Claimed(partition, due, failure));
     }
     return Behaviors.same();
