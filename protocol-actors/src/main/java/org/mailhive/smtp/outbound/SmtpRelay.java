@@ -30,7 +30,8 @@ import org.mailhive.config.MailhiveSettings.OutboundSettings;
  * host only when one cannot be reached. The envelope is explicit ({@code mail.smtp.from}, the recipient list), the
  * message goes out byte for byte as queued (dot-stuffing aside), and STARTTLS is used when offered, without
  * certificate checks: opportunistic TLS as in Postfix's {@code smtp_tls_security_level = may} (RFC 7435), since
- * refusing an unverifiable certificate would only make the mail go in plaintext or not at all.
+ * refusing an unverifiable certificate would only make the mail go in plaintext or not at all; after a failed
+ * handshake the same host is tried once more without STARTTLS.
  * Blocking: it runs on the outbound dispatcher.
  */
 public final class SmtpRelay {
@@ -94,13 +95,22 @@ public final class SmtpRelay {
 
   private Map<String, RecipientResult> sendVia(String host, int port, String sender, List<String> rcpts,
                                                ByteString message) throws Unreachable {
-    Session session = Session.getInstance(properties(host, port, sender));
+    Session session = Session.getInstance(properties(host, port, sender, true));
     SMTPTransport transport;
     try {
-      transport = (SMTPTransport) session.getTransport("smtp");
-      transport.connect();
+      transport = connect(session);
     } catch (MessagingException e) {
-      throw new Unreachable("cannot talk to " + host + ":" + port + ": " + reason(e));
+      if (!tlsFailure(e)) {
+        throw new Unreachable("cannot talk to " + host + ":" + port + ": " + reason(e));
+      }
+      // Opportunistic TLS (RFC 7435 §3): a failed handshake is not a reason to keep the mail; go on in plaintext,
+      // as Postfix does at smtp_tls_security_level = may.
+      session = Session.getInstance(properties(host, port, sender, false));
+      try {
+        transport = connect(session);
+      } catch (MessagingException again) {
+        throw new Unreachable("cannot talk to " + host + ":" + port + ": " + reason(again));
+      }
     }
     Map<String, RecipientResult> out = new LinkedHashMap<>();
     try {
@@ -133,6 +143,22 @@ public final class SmtpRelay {
       }
     }
     return out;
+  }
+
+  private static SMTPTransport connect(Session session) throws MessagingException {
+    SMTPTransport transport = (SMTPTransport) session.getTransport("smtp");
+    transport.connect();
+    return transport;
+  }
+
+  private static boolean tlsFailure(MessagingException e) {
+    for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause()
+        : t instanceof MessagingException me ? me.getNextException() : null) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Per recipient: sent, refused at RCPT (its own reply), or refused with the whole message (MAIL or DATA). */
@@ -170,14 +196,14 @@ public final class SmtpRelay {
     return code >= 500 && code < 600 ? RecipientResult.Kind.PERMANENT : RecipientResult.Kind.TRANSIENT;
   }
 
-  private Properties properties(String host, int port, String sender) {
+  private Properties properties(String host, int port, String sender, boolean starttls) {
     Properties p = new Properties();
     p.put("mail.smtp.host", host);
     p.put("mail.smtp.port", String.valueOf(port));
     // RFC 5321 §4.5.5: "<>" for a bounce; Jakarta Mail sends the value as it is when it is already bracketed.
     p.put("mail.smtp.from", sender.isEmpty() ? "<>" : sender);
     p.put("mail.smtp.localhost", hostname);
-    p.put("mail.smtp.starttls.enable", "true");
+    p.put("mail.smtp.starttls.enable", String.valueOf(starttls));
     p.put("mail.smtp.ssl.trust", "*");
     p.put("mail.smtp.ssl.checkserveridentity", "false");
     // Deliver to the recipients the server takes even if it refuses some; each refusal is judged on its own.
