@@ -43,7 +43,21 @@ public record MailhiveSettings(
 
   public record SmtpSettings(int port, int submissionPort, int submissionsPort, int maxLineLength,
                              long maxMessageSize, int maxRecipients, int maxErrors, Duration idleTimeout,
-                             int maxConnectionsPerIp, int maxCommands, NetworkList mynetworks) {}
+                             int maxConnectionsPerIp, int maxCommands, NetworkList mynetworks,
+                             OutboundSettings outbound) {}
+
+  /**
+   * Remote delivery (mailhive.smtp.outbound): {@code relayhost} is "host:port" or empty for MX lookup;
+   * retries grow from {@code retryInitial} by doubling up to {@code retryMax} until {@code maxLifetime}.
+   */
+  public record OutboundSettings(String relayhost, int mxPort, int partitions, Duration pollInterval,
+                                 Duration retryInitial, Duration retryMax, Duration maxLifetime,
+                                 Duration connectTimeout, Duration commandTimeout, Duration lease,
+                                 boolean forwardKeepsCopy) {
+    public boolean hasRelayhost() {
+      return !relayhost.isEmpty();
+    }
+  }
 
   public record LmtpSettings(int port) {}
 
@@ -156,7 +170,26 @@ public record MailhiveSettings(
         limits.durationIn("idle-timeout", Duration.ofSeconds(10), Duration.ofHours(1)),
         (int) limits.intIn("max-connections-per-ip", 0, 100_000),
         (int) limits.intIn("max-commands", 10, 10_000_000),
-        networks(r, "mynetworks"));
+        networks(r, "mynetworks"), outbound(r.area("outbound")));
+  }
+
+  private static OutboundSettings outbound(SettingsReader r) {
+    String relayhost = r.string("relayhost").trim();
+    if (!relayhost.isEmpty() && !relayhost.matches("\\[?[^:\\s\\[\\]]+\\]?:\\d{1,5}")) {
+      throw new SettingsException(r.key("relayhost"), relayhost, "must be host:port (e.g. \"smtp.example.org:587\") or empty");
+    }
+    Duration retryInitial = r.durationIn("retry-initial", Duration.ofMillis(10), Duration.ofHours(24));
+    Duration retryMax = r.durationIn("retry-max", Duration.ofMillis(10), Duration.ofDays(7));
+    if (retryMax.compareTo(retryInitial) < 0) {
+      throw new SettingsException(r.key("retry-max"), retryMax.toString(), "must not be shorter than retry-initial");
+    }
+    return new OutboundSettings(relayhost, r.port("mx-port"), (int) r.intIn("queue-partitions", 1, 1024),
+        r.durationIn("poll-interval", Duration.ofMillis(10), Duration.ofMinutes(10)), retryInitial, retryMax,
+        r.durationIn("max-lifetime", Duration.ofSeconds(1), Duration.ofDays(60)),
+        r.durationIn("connect-timeout", Duration.ofMillis(100), Duration.ofMinutes(10)),
+        r.durationIn("command-timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+        r.durationIn("lease", Duration.ofSeconds(1), Duration.ofHours(24)),
+        r.bool("forward-keeps-copy"));
   }
 
   private static NetworkList networks(SettingsReader r, String name) {

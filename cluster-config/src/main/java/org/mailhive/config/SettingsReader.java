@@ -58,6 +58,11 @@ final class SettingsReader {
     return value;
   }
 
+  /** A string that may be empty. */
+  String string(String name) {
+    return wrap(name, () -> config.getString(key(name)));
+  }
+
   boolean bool(String name) {
     return wrap(name, () -> config.getBoolean(key(name)));
   }

@@ -122,4 +122,24 @@ class MailhiveSettingsTest {
         () -> MailhiveSettings.load(with("mailhive.auth.throttle.delay-factor = 0")));
     assertTrue(delay.getMessage().startsWith("mailhive.auth.throttle.delay-factor = 0"), delay.getMessage());
   }
+
+  @Test
+  void outboundDefaultsToMxLookupWithPostfixLikeRetriesAndNoLocalCopyOfForwardedMail() {
+    MailhiveSettings.OutboundSettings o = MailhiveSettings.load(ConfigFactory.defaultReference()).smtp().outbound();
+    assertEquals("", o.relayhost());
+    assertEquals(Duration.ofDays(5), o.maxLifetime());
+    assertEquals(Duration.ofMinutes(5), o.retryInitial());
+    assertEquals(25, o.mxPort());
+    assertTrue(!o.forwardKeepsCopy());
+  }
+
+  @Test
+  void aRelayhostWithoutPortStopsTheNodeNamingTheKey() {
+    SettingsException e = assertThrows(SettingsException.class,
+        () -> MailhiveSettings.load(with("mailhive.smtp.outbound.relayhost = \"smtp.example.org\"")));
+    assertTrue(e.getMessage().startsWith("mailhive.smtp.outbound.relayhost = smtp.example.org: must be host:port"),
+        e.getMessage());
+    assertEquals("[10.0.0.1]:25", MailhiveSettings.load(with("mailhive.smtp.outbound.relayhost = \"[10.0.0.1]:25\""))
+        .smtp().outbound().relayhost());
+  }
 }

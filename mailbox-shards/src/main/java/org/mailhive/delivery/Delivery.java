@@ -83,6 +83,15 @@ public final class Delivery {
     return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).thenApply(v -> blobId);
   }
 
+  /**
+   * Stores a body with the bodies of {@code owner} (a user, or an outbound queue partition) on its store node and
+   * that node's replica; completes with the body's id once it is durable there.
+   */
+  public CompletionStage<BlobId> store(String owner, ByteString message) {
+    BlobId blobId = BlobStore.idOf(message);
+    return storeBody(owner, blobId, message).thenApply(v -> blobId);
+  }
+
   /** The body of a message of {@code user}, from the store node that keeps that user's bodies. */
   public CompletionStage<ByteString> body(String user, BlobId blobId) {
     return mailboxes.bodies(user).<BlobProtocol.GetReply>ask(r -> new BlobProtocol.Get(blobId.hex(), r), timeout)
@@ -113,8 +122,13 @@ public final class Delivery {
    * LMTP answers each recipient from its own outcome (RFC 2033 §4.2).
    */
   public record Outcome(MailboxProtocol.AppendReply reply, Throwable failure) {
+    /** The copy is in the outbound queue (journal and blob store, two nodes), not in a mailbox. */
+    public static Outcome queued() {
+      return new Outcome(null, null);
+    }
+
     public boolean durable() {
-      return failure == null && reply instanceof MailboxProtocol.Appended;
+      return failure == null && (reply == null || reply instanceof MailboxProtocol.Appended);
     }
   }
 

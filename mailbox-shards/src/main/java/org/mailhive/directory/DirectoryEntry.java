@@ -32,7 +32,8 @@ public final class DirectoryEntry {
 
   /**
    * A mailbox owner. {@code quotaBytes}/{@code quotaMessages} of 0 mean unlimited; {@code forward} is an address
-   * mail is also sent to (kept, not yet applied at delivery: the outbound queue comes with relaying).
+   * the user's mail is forwarded to at delivery (through the outbound queue when remote; a local copy is kept only
+   * with {@code mailhive.smtp.outbound.forward-keeps-copy}).
    * {@code scram} is the user's {@link ScramCredentials} in their stored form, or null: set with the password.
    */
   public record User(String address, String realName, String passwordHash, boolean active, long quotaBytes,

@@ -118,7 +118,7 @@ public final class DirectorySnapshot {
         catchAllTried = true;
         todo.push(new String[] {d.catchAll(), "1"});
       }
-      // Anything else (a remote member of a list) is not delivered here: remote forwarding needs the outbound queue.
+      // Anything else (a remote member of a list) is not delivered: lists reach local members only (TODO(#5)).
     }
     if (!out.isEmpty()) {
       return new Resolution(Outcome.DELIVER, List.copyOf(out));

@@ -36,6 +36,9 @@ import org.mailhive.node.admin.AdminSettings;
 import org.mailhive.net.SessionFactory;
 import org.mailhive.net.TcpListener;
 import org.mailhive.pop3.session.Pop3Session;
+import org.mailhive.queue.OutboundQueue;
+import org.mailhive.queue.QueueSharding;
+import org.mailhive.smtp.outbound.OutboundDelivery;
 import org.mailhive.shard.MailboxSharding;
 import org.mailhive.lmtp.LmtpSession;
 import org.mailhive.smtp.policy.RelayPolicy;
@@ -85,6 +88,8 @@ public final class Node implements AutoCloseable {
         bound.put(proto, new CompletableFuture<>());
       }
     }
+    // The outbound queue of an edge node, for the admin status; an edge-less node has none.
+    CompletableFuture<OutboundQueue> outboundRef = new CompletableFuture<>();
     Behavior<Void> guardian = Behaviors.setup(ctx -> {
       ActorSystem<Void> sys = ctx.getSystem();
       if (settings.cluster().seedNodes().isEmpty()) {
@@ -105,8 +110,14 @@ public final class Node implements AutoCloseable {
       }
       MailboxSharding mailboxes = MailboxSharding.init(sys, settings.cluster().shardCount(), blobs, chunk);
       AccountSharding accounts = AccountSharding.init(sys, settings.cluster().shardCount());
+      QueueSharding queues = QueueSharding.init(sys, settings.cluster().shardCount(),
+          settings.smtp().outbound().partitions());
       if (settings.node().hasRole("edge")) {
         Delivery delivery = new Delivery(sys, mailboxes, settings.storage().askTimeout(), chunk);
+        OutboundQueue outbound = new OutboundQueue(queues, delivery, settings.storage().askTimeout());
+        outboundRef.complete(outbound);
+        ctx.spawn(OutboundDelivery.create(outbound, settings.smtp().outbound(), settings.node().hostname(), directory,
+            delivery), "outbound-delivery");
         String host = settings.node().bindAddress();
         Duration ask = settings.storage().askTimeout();
         SmtpSettings smtp = settings.smtp();
@@ -114,10 +125,10 @@ public final class Node implements AutoCloseable {
         RelayPolicy relay = new RelayPolicy(directory, smtp.mynetworks());
         ByteString tooMany = SmtpReply.bytes(SmtpReply.TOO_MANY_CONNECTIONS);
         SessionFactory submission = conn ->
-            new SmtpSession(conn, SmtpSession.Service.SUBMISSION, smtp, hostname, directory, delivery, relay);
+            new SmtpSession(conn, SmtpSession.Service.SUBMISSION, smtp, hostname, directory, delivery, relay, outbound);
         for (ListenerSpec spec : List.of(
             new ListenerSpec("smtp", host, smtp.port(), false, tls.serverContext(), smtp.idleTimeout(),
-                conn -> new SmtpSession(conn, SmtpSession.Service.MX, smtp, hostname, directory, delivery, relay),
+                conn -> new SmtpSession(conn, SmtpSession.Service.MX, smtp, hostname, directory, delivery, relay, outbound),
                 smtp.maxConnectionsPerIp(), tooMany),
             // 2587 upgrades with STARTTLS, 2465 starts in TLS (RFC 8314); the session is the same.
             new ListenerSpec("submission", host, smtp.submissionPort(), false, tls.serverContext(),
@@ -125,7 +136,7 @@ public final class Node implements AutoCloseable {
             new ListenerSpec("submissions", host, smtp.submissionsPort(), true, tls.serverContext(),
                 smtp.idleTimeout(), submission, smtp.maxConnectionsPerIp(), tooMany),
             new ListenerSpec("lmtp", host, settings.lmtp().port(), false, tls.serverContext(), smtp.idleTimeout(),
-                conn -> new LmtpSession(conn, smtp, hostname, directory, delivery, relay),
+                conn -> new LmtpSession(conn, smtp, hostname, directory, delivery, relay, outbound),
                 smtp.maxConnectionsPerIp(), tooMany),
             new ListenerSpec("imap", host, settings.imap().port(), false, tls.serverContext(),
                 settings.imap().idleTimeout(),
@@ -158,7 +169,8 @@ public final class Node implements AutoCloseable {
     }
     AdminHttpServer admin;
     try {
-      admin = AdminHttpServer.start(AdminSettings.load(config, settings.node().bindAddress()), directory);
+      admin = AdminHttpServer.start(AdminSettings.load(config, settings.node().bindAddress()), directory,
+          settings.node().hasRole("edge") ? outboundRef.getNow(null) : null);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -154,11 +154,11 @@ class SubmissionIT {
   }
 
   @Test
-  void remoteRecipientsAreRefusedTemporarilyUntilThereIsAnOutboundQueue() throws Exception {
+  void remoteRecipientsAreAcceptedForTheOutboundQueueButUnknownLocalOnesAreNot() throws Exception {
     try (SmtpClient c = overStarttls()) {
       c.authPlain("alice@localhost", "alice-pw");
       c.cmd("MAIL FROM:<alice@localhost>");
-      assertEquals("451 4.4.0 Remote delivery not available yet", c.cmd("RCPT TO:<friend@example.com>"));
+      assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<friend@example.com>"));
       assertEquals("550 5.1.1 Recipient address rejected: User unknown", c.cmd("RCPT TO:<nobody@localhost>"));
     }
   }

@@ -5,6 +5,7 @@ import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.net.Connection;
+import org.mailhive.queue.OutboundQueue;
 import org.mailhive.smtp.policy.RelayPolicy;
 import org.mailhive.smtp.reply.SmtpReply;
 import org.mailhive.smtp.session.MailTransactionSession;
@@ -17,8 +18,8 @@ import org.mailhive.smtp.session.MailTransactionSession;
  */
 public final class LmtpSession extends MailTransactionSession {
   public LmtpSession(Connection conn, SmtpSettings settings, String hostname, UserDirectory directory,
-                     Delivery delivery, RelayPolicy relay) {
-    super(conn, settings, hostname, directory, delivery, relay);
+                     Delivery delivery, RelayPolicy relay, OutboundQueue outbound) {
+    super(conn, settings, hostname, directory, delivery, relay, outbound);
     command("LHLO", arg -> hello(arg, true));
     // RFC 2033 §4.1: an LMTP server must not answer HELO or EHLO as if it were SMTP.
     command("HELO", arg -> error(SmtpReply.LHLO_REQUIRED));

@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "mailhive-admin", mixinStandardHelpOptions = true, version = "mailhive-admin 0.1",
     description = "Manage the Mailhive directory of a running cluster.",
     subcommands = {AdminCli.Users.class, AdminCli.Domains.class, AdminCli.Aliases.class, AdminCli.Lists.class,
-        AdminCli.Quota.class, AdminCli.Import.class})
+        AdminCli.Quota.class, AdminCli.Import.class, AdminCli.Queue.class})
 public final class AdminCli {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -265,6 +265,19 @@ public final class AdminCli {
         users.root.done("user " + address + " deleted", users.root.client().delete(AdminClient.path("users", address)));
         return 0;
       }
+    }
+  }
+
+  @Command(name = "queue", mixinStandardHelpOptions = true,
+      description = "Show the size of the outbound queue: messages and recipients waiting for remote delivery.")
+  static final class Queue implements Callable<Integer> {
+    @ParentCommand AdminCli root;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode size = root.client().get("/api/queue");
+      root.out.println("messages=" + size.get("messages").asInt() + " recipients=" + size.get("recipients").asInt());
+      return 0;
     }
   }
 

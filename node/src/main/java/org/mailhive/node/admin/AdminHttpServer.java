@@ -30,6 +30,7 @@ import org.mailhive.directory.DirectoryImport;
 import org.mailhive.directory.PasswordHash;
 import org.mailhive.directory.ScramCredentials;
 import org.mailhive.directory.UserDirectory;
+import org.mailhive.queue.OutboundQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,18 +53,30 @@ public final class AdminHttpServer implements AutoCloseable {
   /** Bigger bodies are not a passwd-file anyone should post in one go. */
   private static final int MAX_BODY = 64 * 1024 * 1024;
   private static final String PREFIX = "/api/directory/";
+  private static final String QUEUE_PATH = "/api/queue";
+  // Each partition answers from memory; longer than this means a partition is moving between nodes.
+  private static final java.time.Duration QUEUE_STATUS_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final UserDirectory directory;
+  private final OutboundQueue outbound;
 
-  private AdminHttpServer(HttpServer server, ExecutorService executor, UserDirectory directory) {
+  private AdminHttpServer(HttpServer server, ExecutorService executor, UserDirectory directory,
+                          OutboundQueue outbound) {
     this.server = server;
     this.executor = executor;
     this.directory = directory;
+    this.outbound = outbound;
   }
 
   public static AdminHttpServer start(AdminSettings settings, UserDirectory directory) throws IOException {
+    return start(settings, directory, null);
+  }
+
+  /** @param outbound the node's outbound queue for {@code GET /api/queue}; null on a node without one */
+  public static AdminHttpServer start(AdminSettings settings, UserDirectory directory, OutboundQueue outbound)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.httpPort()), 16);
     // Two threads: a password change spends ~50 ms of Argon2id; the API is for admins, not for load.
     ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
@@ -71,9 +84,10 @@ public final class AdminHttpServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    AdminHttpServer admin = new AdminHttpServer(server, executor, directory);
+    AdminHttpServer admin = new AdminHttpServer(server, executor, directory, outbound);
     server.setExecutor(executor);
     server.createContext("/api/", admin::handle);
+    server.createContext(QUEUE_PATH, admin::handleQueue);
     server.start();
     return admin;
   }
@@ -94,6 +108,10 @@ public final class AdminHttpServer implements AutoCloseable {
       LOG.warn("admin_request_failed method={} path={} error=\"{}\"", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
       reply = error(500, "internal error: " + e.getMessage());
     }
+    send(ex, reply);
+  }
+
+  private static void send(HttpExchange ex, Reply reply) {
     try (ex) {
       byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reply.body());
       ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -104,6 +122,27 @@ public final class AdminHttpServer implements AutoCloseable {
     } catch (IOException e) {
       LOG.debug("admin reply not sent: {}", e.toString());
     }
+  }
+
+  /**
+   * {@code GET /api/queue}: {@code {"messages": N, "recipients": M}}, the outbound queue over all partitions (the
+   * mailq count). Asks each partition once; 503 when one does not answer in time.
+   */
+  private void handleQueue(HttpExchange ex) {
+    Reply reply;
+    if (outbound == null) {
+      reply = error(404, "this node has no outbound queue (no edge role)");
+    } else if (!ex.getRequestMethod().equalsIgnoreCase("GET")) {
+      reply = error(405, "the queue takes GET only");
+    } else {
+      try {
+        int[] size = outbound.size().toCompletableFuture().get(QUEUE_STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        reply = new Reply(200, Map.of("messages", size[0], "recipients", size[1]));
+      } catch (Exception e) {
+        reply = error(503, "queue size unavailable: " + e.getClass().getSimpleName());
+      }
+    }
+    send(ex, reply);
   }
 
   private static Reply error(int status, String message) {

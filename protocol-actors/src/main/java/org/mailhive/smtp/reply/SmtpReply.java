@@ -35,9 +35,8 @@ public final class SmtpReply {
   public static final String TOO_MANY_COMMANDS = "421 4.7.0 Too many commands, closing connection";
   public static final String TOO_MANY_CONNECTIONS = "421 4.7.0 Too many connections from your address, try again later";
   /**
-   * A recipient this server would relay for (authenticated, or from mynetworks) in another domain. There is no
-   * outbound queue yet (#5 follow-up), so we say "not now" rather than accept what we could not deliver; the
-   * client keeps the message.
+   * A recipient this server would relay for (authenticated, or from mynetworks) in another domain, on a session
+   * without an outbound queue: we say "not now" rather than accept what we could not deliver.
    */
   public static final String REMOTE_DELIVERY_UNAVAILABLE = "451 4.4.0 Remote delivery not available yet";
   public static final String TEMPORARY = "451 4.3.0 Temporary failure, try again later";

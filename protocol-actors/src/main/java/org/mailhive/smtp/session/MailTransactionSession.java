@@ -5,17 +5,20 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.pekko.util.ByteString;
 import org.apache.pekko.util.ByteStringBuilder;
 import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.delivery.Delivery;
+import org.mailhive.directory.DirectoryEntry;
 import org.mailhive.directory.DirectorySnapshot;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.mailbox.MailboxProtocol;
@@ -24,6 +27,7 @@ import org.mailhive.net.Connection;
 import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.net.ProtocolSession;
+import org.mailhive.queue.OutboundQueue;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.smtp.command.BdatCommand;
 import org.mailhive.smtp.command.MailParameters;
@@ -48,7 +52,10 @@ import org.mailhive.smtp.reply.SmtpReply;
  * disconnects before the end leaves nothing behind.
  *
  * <p>DSN parameters (RFC 3461) are validated and kept with the message in an {@value #DSN_HEADER} header (see
- * {@link #traceHeaders}), for the bounce generator of the outbound queue to come.
+ * {@link #traceHeaders}) of a locally stored copy.
+ *
+ * <p>Remote recipients (accepted only when {@link RelayPolicy} allows relaying) and users' remote forwarding
+ * addresses go to the {@link OutboundQueue}; the answer waits for the queued copy to be durable as well.
  */
 public abstract class MailTransactionSession implements ProtocolSession {
   protected enum State { CONNECTED, GREETED, MAIL, DATA, CHUNK, BUSY, CLOSED }
@@ -60,8 +67,10 @@ public abstract class MailTransactionSession implements ProtocolSession {
   private record Delivered(List<Delivery.Outcome> outcomes, Throwable failure, int size)
       implements ConnectionActor.Command {}
 
-  /** One accepted RCPT: the local user it resolved to, the address as the client wrote it, its DSN parameters. */
-  /** One accepted RCPT: the address the client named and the users it expands to (aliases, lists: at delivery). */
+  /**
+   * One accepted RCPT: the address the client named, its DSN parameters, and the local users it expands to
+   * (aliases, lists); none for a remote recipient, which goes to the outbound queue.
+   */
   protected record Recipient(List<String> users, String address, RcptParameters dsn) {}
 
   private static final DateTimeFormatter RFC5322_DATE =
@@ -73,6 +82,8 @@ public abstract class MailTransactionSession implements ProtocolSession {
   protected final UserDirectory directory;
   protected final Delivery delivery;
   private final RelayPolicy relay;
+  /** Null where remote delivery is not wired (then remote recipients get 451 4.4.0 and forwards are not applied). */
+  private final OutboundQueue outbound;
   protected final SmtpLineDecoder lines;
   private final Map<String, Consumer<String>> commands = new HashMap<>();
   protected State state = State.CONNECTED;
@@ -91,8 +102,9 @@ public abstract class MailTransactionSession implements ProtocolSession {
   private int commandCount;
 
   protected MailTransactionSession(Connection conn, SmtpSettings settings, String hostname, UserDirectory directory,
-                                   Delivery delivery, RelayPolicy relay) {
+                                   Delivery delivery, RelayPolicy relay, OutboundQueue outbound) {
     this.conn = conn;
+    this.outbound = outbound;
     this.settings = settings;
     this.hostname = hostname;
     this.directory = directory;
@@ -344,6 +356,12 @@ public abstract class MailTransactionSession implements ProtocolSession {
       reply(SmtpReply.RECIPIENT_OK);
       return;
     }
+    if (verdict == RelayPolicy.Verdict.RELAY_ALLOWED && outbound != null) {
+      // The relay policy allowed it (authenticated, or mynetworks): the outbound queue takes it after the data.
+      recipients.add(new Recipient(List.of(), address, dsn));
+      reply(SmtpReply.RECIPIENT_OK);
+      return;
+    }
     boolean inactive = target.outcome() == DirectorySnapshot.Outcome.INACTIVE;
     String reason = switch (verdict) {
       case LOCAL -> inactive ? "inactive_user" : "unknown_user";
@@ -462,19 +480,112 @@ public abstract class MailTransactionSession implements ProtocolSession {
 
   private void deliver(ByteString content) {
     state = State.BUSY;
-    ByteString message = traceHeaders().concat(prepare(content));
+    ByteString prepared = prepare(content);
+    // RFC 5321 §4.4: Return-Path only where we are the final delivery; a copy that leaves gets our Received line.
+    ByteString message = traceHeaders(true).concat(prepared);
+    ByteString relayed = traceHeaders(false).concat(prepared);
     long now = System.currentTimeMillis();
     List<Recipient> rcpts = List.copyOf(recipients);
-    List<String> users = new ArrayList<>(new LinkedHashSet<>(rcpts.stream().flatMap(r -> r.users().stream()).toList()));
-    List<MailboxAddress> targets = users.stream().map(u -> new MailboxAddress(u, "INBOX")).toList();
-    var done = CompletableFuture.supplyAsync(() -> MessageSummary.of(message.toArrayUnsafe()), delivery.io())
-        .thenCompose(s -> delivery.appendEach(message,
-            new Delivery.Metadata(List.of(), now, s.envelope(), s.bodyStructure(), s.body()), targets))
-        // One outcome per RCPT, so that a user named twice is stored once and answered twice (LMTP).
-        // A list's RCPT is answered by its first member whose copy failed, else by its first member's copy.
-        .thenApply(outcomes -> rcpts.stream().map(r -> r.users().stream().map(u -> outcomes.get(users.indexOf(u)))
-            .filter(o -> !o.durable()).findFirst().orElse(outcomes.get(users.indexOf(r.users().get(0))))).toList());
+    Routing routing = route(rcpts);
+    List<String> stored = routing.stored();
+    List<MailboxAddress> targets = stored.stream().map(u -> new MailboxAddress(u, "INBOX")).toList();
+    CompletableFuture<Map<String, Delivery.Outcome>> local = stored.isEmpty()
+        ? CompletableFuture.completedFuture(Map.of())
+        : CompletableFuture.supplyAsync(() -> MessageSummary.of(message.toArrayUnsafe()), delivery.io())
+            .thenCompose(s -> delivery.appendEach(message,
+                new Delivery.Metadata(List.of(), now, s.envelope(), s.bodyStructure(), s.body()), targets))
+            .thenApply(outcomes -> {
+              Map<String, Delivery.Outcome> byUser = new HashMap<>();
+              for (int i = 0; i < stored.size(); i++) {
+                byUser.put(stored.get(i), outcomes.get(i));
+              }
+              return byUser;
+            }).toCompletableFuture();
+    CompletableFuture<Delivery.Outcome> queued = routing.remote().isEmpty()
+        ? CompletableFuture.completedFuture(Delivery.Outcome.queued())
+        : outbound.enqueue(relayed, sender, routing.remote(), now).toCompletableFuture()
+            .handle((id, ex) -> ex == null ? Delivery.Outcome.queued() : new Delivery.Outcome(null, ex));
+    // One outcome per RCPT, so that a user named twice is stored once and answered twice (LMTP). A list's RCPT is
+    // answered by its first member whose copy failed, else by its first member's copy; a remote RCPT by the queue.
+    var done = local.thenCombine(queued, (byUser, q) -> rcpts.stream().map(r -> {
+      if (r.users().isEmpty()) {
+        return q;
+      }
+      List<Delivery.Outcome> each = r.users().stream().map(u -> routing.outcomeOf(u, byUser, q)).toList();
+      return each.stream().filter(o -> !o.durable()).findFirst().orElse(each.get(0));
+    }).toList());
     conn.context().pipeToSelf(done, (outcomes, failure) -> new Delivered(outcomes, failure, message.size()));
+  }
+
+  /**
+   * Where the copies of one message go: {@code stored} users get it in their INBOX, {@code remote} addresses (remote
+   * recipients and remote forwarding addresses) through the outbound queue. {@code forwardedLocally} maps a user
+   * whose forwarding address is one of ours to the users that address resolves to.
+   */
+  private record Routing(List<String> stored, List<String> remote, Set<String> forwardedRemotely,
+                         Map<String, List<String>> forwardedLocally) {
+    /** A user's copy is durable when every place it went to is: its INBOX, the queue, the forward target's INBOX. */
+    Delivery.Outcome outcomeOf(String user, Map<String, Delivery.Outcome> byUser, Delivery.Outcome queued) {
+      List<Delivery.Outcome> parts = new ArrayList<>();
+      if (byUser.containsKey(user)) {
+        parts.add(byUser.get(user));
+      }
+      if (forwardedRemotely.contains(user)) {
+        parts.add(queued);
+      }
+      for (String target : forwardedLocally.getOrDefault(user, List.of())) {
+        parts.add(byUser.get(target));
+      }
+      return parts.stream().filter(o -> !o.durable()).findFirst().orElse(parts.get(0));
+    }
+  }
+
+  /**
+   * Applies the users' forwarding addresses (the directory's {@code forward}). Like a Postfix virtual alias or a
+   * Sieve redirect, forwarding replaces the local copy unless {@code forward-keeps-copy} is on. The envelope sender
+   * is kept as it was (no SRS rewriting), so a forwarded message's bounce goes to its original sender. A forward to
+   * one of our own addresses is delivered here, resolved once and not forwarded again; one that resolves to no
+   * active user, or any forward while there is no outbound queue, leaves the copy with the user, so nothing is lost.
+   */
+  private Routing route(List<Recipient> rcpts) {
+    Set<String> users = new LinkedHashSet<>();
+    Set<String> remote = new LinkedHashSet<>();
+    for (Recipient r : rcpts) {
+      if (r.users().isEmpty()) {
+        remote.add(r.address());
+      }
+      users.addAll(r.users());
+    }
+    Set<String> stored = new LinkedHashSet<>();
+    Set<String> forwardedRemotely = new HashSet<>();
+    Map<String, List<String>> forwardedLocally = new HashMap<>();
+    for (String u : users) {
+      String forward = outbound == null ? null : directory.userEntry(u).map(DirectoryEntry.User::forward)
+          .filter(f -> !f.isBlank() && !f.equalsIgnoreCase(u)).orElse(null);
+      if (forward == null) {
+        stored.add(u);
+        continue;
+      }
+      if (directory.isLocalDomain(forward)) {
+        DirectorySnapshot.Resolution to = directory.resolve(forward);
+        if (to.outcome() != DirectorySnapshot.Outcome.DELIVER) {
+          stored.add(u);
+          continue;
+        }
+        forwardedLocally.put(u, to.users());
+        stored.addAll(to.users());
+      } else {
+        remote.add(forward);
+        forwardedRemotely.add(u);
+      }
+      if (settings.outbound().forwardKeepsCopy()) {
+        stored.add(u);
+      }
+      conn.context().getLog().info("forwarded proto={} from=\"{}\" user=\"{}\" to=\"{}\" kept_copy={} sid={}",
+          protocol(), LogText.clean(sender), LogText.clean(u), LogText.clean(forward),
+          settings.outbound().forwardKeepsCopy(), conn.sid());
+    }
+    return new Routing(List.copyOf(stored), List.copyOf(remote), forwardedRemotely, forwardedLocally);
   }
 
   private void onDelivered(Delivered d) {
@@ -482,12 +593,16 @@ public abstract class MailTransactionSession implements ProtocolSession {
         : recipients.stream().map(r -> new Delivery.Outcome(null, d.failure())).toList();
     for (int i = 0; i < recipients.size(); i++) {
       Delivery.Outcome o = outcomes.get(i);
-      if (o.durable()) {
+      if (o.durable() && recipients.get(i).users().isEmpty()) {
+        conn.context().getLog().info("queued proto={} from=\"{}\" to=\"{}\" size={} rip={} sid={}", protocol(),
+            LogText.clean(sender), LogText.clean(recipients.get(i).address()), d.size(), ip(), conn.sid());
+      } else if (o.durable()) {
         conn.context().getLog().info("delivered proto={} from=\"{}\" to=\"{}\" size={} rip={} sid={}", protocol(),
             LogText.clean(sender), LogText.clean(String.join(",", recipients.get(i).users())), d.size(), ip(), conn.sid());
       } else {
         conn.context().getLog().warn("delivery_failed proto={} from=\"{}\" to=\"{}\" sid={}", protocol(),
-            LogText.clean(sender), LogText.clean(String.join(",", recipients.get(i).users())), conn.sid(), o.failure());
+            LogText.clean(sender), LogText.clean(recipients.get(i).users().isEmpty() ? recipients.get(i).address()
+                : String.join(",", recipients.get(i).users())), conn.sid(), o.failure());
       }
     }
     state = State.GREETED;
@@ -506,16 +621,18 @@ public abstract class MailTransactionSession implements ProtocolSession {
    * {@code X-Mailhive-DSN: envid=QQ314159; ret=HDRS; rcpt=<a@b> notify=SUCCESS,FAILURE orcpt=rfc822;a@b}, folded
    * after each ";" (every value is xtext or an address the parser checked, so none can break the header).
    */
-  private ByteString traceHeaders() {
+  private ByteString traceHeaders(boolean finalDelivery) {
     String proto = receivedWith();
     if (mailParameters.smtpUtf8()) {
       proto = "UTF8" + proto.replace("ESMTP", "SMTP");
     }
     String with = proto + (conn.tlsActive() ? "S" : "") + (authenticated() ? "A" : "");
     String forClause = recipients.size() == 1 ? "\r\n\tfor <" + recipients.get(0).address() + ">" : "";
-    StringBuilder headers = new StringBuilder()
-        .append("Return-Path: <").append(sender).append(">\r\n")
-        .append("Received: from ").append(LogText.clean(helo).replace(';', ' ').replace('(', ' ').replace(')', ' '))
+    StringBuilder headers = new StringBuilder();
+    if (finalDelivery) {
+      headers.append("Return-Path: <").append(sender).append(">\r\n");
+    }
+    headers.append("Received: from ").append(LogText.clean(helo).replace(';', ' ').replace('(', ' ').replace(')', ' '))
         .append(" (").append(ip()).append(")\r\n\tby ").append(hostname).append(" (Mailhive) with ").append(with)
         .append(" id ").append(conn.sid()).append(forClause).append(";\r\n\t")
         .append(RFC5322_DATE.format(ZonedDateTime.now())).append("\r\n");
@@ -532,7 +649,7 @@ public abstract class MailTransactionSession implements ProtocolSession {
             + (r.dsn().orcpt() == null ? "" : " orcpt=" + r.dsn().orcpt()));
       }
     }
-    if (!dsn.isEmpty()) {
+    if (finalDelivery && !dsn.isEmpty()) {
       headers.append(DSN_HEADER).append(": ").append(String.join(";\r\n\t", dsn)).append("\r\n");
     }
     return ByteString.fromString(headers.toString(), StandardCharsets.UTF_8);

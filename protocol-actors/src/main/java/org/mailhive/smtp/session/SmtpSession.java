@@ -12,6 +12,7 @@ import org.mailhive.net.Connection;
 import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.sasl.Authenticator;
+import org.mailhive.queue.OutboundQueue;
 import org.mailhive.sasl.SaslResponse;
 import org.mailhive.sasl.ScramSha256Server;
 import org.mailhive.smtp.policy.RelayPolicy;
@@ -46,8 +47,8 @@ public final class SmtpSession extends MailTransactionSession {
   private String user;
 
   public SmtpSession(Connection conn, Service service, SmtpSettings settings, String hostname,
-                     UserDirectory directory, Delivery delivery, RelayPolicy relay) {
-    super(conn, settings, hostname, directory, delivery, relay);
+                     UserDirectory directory, Delivery delivery, RelayPolicy relay, OutboundQueue outbound) {
+    super(conn, settings, hostname, directory, delivery, relay, outbound);
     this.service = service;
     command("EHLO", arg -> greet(arg, true));
     command("HELO", arg -> greet(arg, false));
