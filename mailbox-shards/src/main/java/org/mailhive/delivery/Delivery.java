@@ -62,6 +62,11 @@ public final class Delivery {
     return system.dispatchers().lookup(DispatcherSelector.fromConfig("mailhive.storage.blob-dispatcher"));
   }
 
+  /** The quotas every append is checked against, or null when none are enforced. */
+  public Quotas quotas() {
+    return quotas;
+  }
+
   /** The executor for blocking or CPU-heavy work (disk, MIME parsing) that must not run on an actor's thread. */
   public Executor io() {
     return io;
@@ -167,6 +172,10 @@ public final class Delivery {
   public record Outcome(MailboxProtocol.AppendReply reply, Throwable failure) {
     public boolean durable() {
       return failure == null && reply instanceof MailboxProtocol.Appended;
+    }
+
+    public boolean overQuota() {
+      return reply instanceof MailboxProtocol.Rejected r && r.reason() == MailboxProtocol.Reason.OVER_QUOTA;
     }
   }
 

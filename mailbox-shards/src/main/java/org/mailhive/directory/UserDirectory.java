@@ -167,6 +167,11 @@ public final class UserDirectory {
     return snapshot.isLocalDomain(c.substring(c.lastIndexOf('@') + 1));
   }
 
+  /** The domain marked primary ({@code domain add … --primary}), if any. */
+  public Optional<String> primaryDomain() {
+    return snapshot.domains.values().stream().filter(Domain::primary).map(Domain::name).sorted().findFirst();
+  }
+
   /** True if an authenticated user may send as this address: its own, or a one-to-one alias it owns. */
   public boolean mayUse(String user, String address) {
     return snapshot.mayUse(canonical(user), canonical(address));

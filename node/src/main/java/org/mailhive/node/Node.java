@@ -29,6 +29,7 @@ import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.config.tls.TlsMaterial;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
+import org.mailhive.quota.Quotas;
 import org.mailhive.imap.session.ImapSession;
 import org.mailhive.net.ListenerSpec;
 import org.mailhive.node.admin.AdminHttpServer;
@@ -106,7 +107,8 @@ public final class Node implements AutoCloseable {
       MailboxSharding mailboxes = MailboxSharding.init(sys, settings.cluster().shardCount(), blobs, chunk);
       AccountSharding accounts = AccountSharding.init(sys, settings.cluster().shardCount());
       if (settings.node().hasRole("edge")) {
-        Delivery delivery = new Delivery(sys, mailboxes, settings.storage().askTimeout(), chunk);
+        Quotas quotas = new Quotas(accounts, mailboxes, directory, settings.quota(), settings.storage().askTimeout());
+        Delivery delivery = new Delivery(sys, mailboxes, settings.storage().askTimeout(), chunk, quotas);
         String host = settings.node().bindAddress();
         Duration ask = settings.storage().askTimeout();
         SmtpSettings smtp = settings.smtp();
