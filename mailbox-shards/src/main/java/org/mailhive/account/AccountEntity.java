@@ -185,7 +185,7 @@ public final class AccountEntity extends EventSourcedBehaviorWithEnforcedReplies
           .thenReply(cmd.replyTo(), s -> new AccountProtocol.WarningDecision(true));
     }
     if (!cmd.atWarningLevel() && state.quotaWarned()) {
-      return Effect().persist(new AccountEvent.QuotaWarningRearmed())
+      return Effect().persist(new AccountEvent.QuotaWarningRearmed(cmd.bytes(), cmd.messages()))
           .thenReply(cmd.replyTo(), s -> new AccountProtocol.WarningDecision(false));
     }
     return Effect().reply(cmd.replyTo(), new AccountProtocol.WarningDecision(false));

@@ -30,6 +30,6 @@ public sealed interface AccountEvent extends CborSerializable
    */
   record QuotaWarningSent(long bytes, long messages) implements AccountEvent {}
 
-  /** Usage was seen below the warning level again: the next crossing warns again. */
-  record QuotaWarningRearmed() implements AccountEvent {}
+  /** Usage (these numbers) was seen below the warning level again: the next crossing warns again. */
+  record QuotaWarningRearmed(long bytes, long messages) implements AccountEvent {}
 }

@@ -153,6 +153,8 @@ public final class Node implements AutoCloseable {
       for (Map.Entry<String, CompletableFuture<InetSocketAddress>> e : bound.entrySet()) {
         ports.put(e.getKey(), e.getValue().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
       }
+      // Ready only when the directory is back from its durable copy: a restarted node must not refuse its users.
+      directory.loaded().toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -54,6 +54,9 @@ import org.mailhive.smtp.reply.SmtpReply;
 public abstract class MailTransactionSession implements ProtocolSession {
   protected enum State { CONNECTED, GREETED, MAIL, DATA, CHUNK, BUSY, CLOSED }
 
+  /** For work that runs beside the session (quota warnings), where the actor's own log must not be used. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MailTransactionSession.class);
+
   /** The trace header that keeps the DSN envelope parameters (RFC 3461 §4) with the stored message. */
   public static final String DSN_HEADER = "X-Mailhive-DSN";
 
@@ -531,9 +534,10 @@ public abstract class MailTransactionSession implements ProtocolSession {
         // One outcome per RCPT, so that a user named twice is stored once and answered twice (LMTP).
         .thenApply(outcomes -> rcpts.stream().map(r -> answerFor(r.users().stream()
             .map(u -> outcomes.get(users.indexOf(u))).toList())).toList());
-    conn.context().pipeToSelf(done, (outcomes, failure) -> new Delivered(outcomes, failure, message.size()));
-    org.slf4j.Logger log = conn.context().getLog();
-    done.thenAccept(outcomes -> warnAboutQuota(users, log));
+    // The warning (if this delivery is the crossing) is stored before the reply, so a client that reads its
+    // mailbox after our 250 finds it; its failure is logged and never fails the delivery.
+    var answered = done.thenCompose(outcomes -> warnAboutQuota(users).thenApply(v -> outcomes));
+    conn.context().pipeToSelf(answered, (outcomes, failure) -> new Delivered(outcomes, failure, message.size()));
   }
 
   /**
@@ -548,18 +552,19 @@ public abstract class MailTransactionSession implements ProtocolSession {
   }
 
   /**
-   * After a delivery, each user whose usage just reached the warning level gets one warning mail (the account
-   * decides, durably, which delivery is the crossing). Runs beside the session: the 250 does not wait for it.
+   * After a delivery, each user whose usage just reached the warning level gets one warning mail; the account
+   * decides, durably, which delivery is the crossing. Completes when every warning due is stored (or failed).
    */
-  private void warnAboutQuota(List<String> users, org.slf4j.Logger log) {
+  private CompletableFuture<Void> warnAboutQuota(List<String> users) {
     var quotas = delivery.quotas();
     if (quotas == null) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
+    List<CompletableFuture<Void>> warnings = new ArrayList<>();
     for (String user : users) {
-      quotas.warningDue(user).thenCompose(due -> {
+      warnings.add(quotas.warningDue(user).thenCompose(due -> {
         if (due.isEmpty()) {
-          return CompletableFuture.completedFuture(null);
+          return CompletableFuture.<Void>completedFuture(null);
         }
         int percent = quotas.settings().warningPercent();
         ByteString warning = QuotaWarningMessage.of(user, quotas.quotaOf(user), due.get(), percent, hostname,
@@ -567,13 +572,14 @@ public abstract class MailTransactionSession implements ProtocolSession {
         MessageSummary s = MessageSummary.of(warning.toArrayUnsafe());
         return delivery.appendUnchecked(warning, new Delivery.Metadata(List.of(), System.currentTimeMillis(),
                 s.envelope(), s.bodyStructure(), s.body()), List.of(new MailboxAddress(user, "INBOX")))
-            .thenAccept(r -> log.info("quota_warning_sent user={} bytes={} messages={}", user, due.get().bytes(),
+            .thenAccept(r -> LOG.info("quota_warning_sent user={} bytes={} messages={}", user, due.get().bytes(),
                 due.get().messages()));
-      }).exceptionally(e -> {
-        log.warn("quota_warning_failed user={} reason=\"{}\"", user, LogText.clean(String.valueOf(e.getMessage())));
+      }).toCompletableFuture().exceptionally(e -> {
+        LOG.warn("quota_warning_failed user={} reason=\"{}\"", user, LogText.clean(String.valueOf(e.getMessage())));
         return null;
-      });
+      }));
     }
+    return CompletableFuture.allOf(warnings.toArray(CompletableFuture[]::new));
   }
 
   private void onDelivered(Delivered d) {
