@@ -163,7 +163,9 @@ class QuotaIT {
       assertEquals(expectedQuota(c, 20), c.imap("g", "GETQUOTA \"\"").get(0));
       c.imap("s", "SELECT INBOX");
       c.imap("d", "STORE 1:5 +FLAGS.SILENT (\\Deleted)");
-      assertEquals("* STATUS Trash (DELETED 0 SIZE 0)", c.imap("x", "STATUS Trash (DELETED SIZE)").get(0));
+      assertEquals("* STATUS \"Trash\" (DELETED 0 SIZE 0)", c.imap("x", "STATUS Trash (DELETED SIZE)").get(0));
+      String status = c.imap("y", "STATUS INBOX (DELETED DELETED-STORAGE SIZE)").get(0);
+      assertTrue(status.matches("\\* STATUS \"INBOX\" \\(DELETED 5 DELETED-STORAGE \\d+ SIZE \\d{4}\\)"), status);
       assertEquals("e OK EXPUNGE completed", LineClient.last(c.imap("e", "EXPUNGE")));
       assertEquals(expectedQuota(c, 15), c.imap("g", "GETQUOTA \"\"").get(0));
     }
