@@ -191,7 +191,28 @@ class QuotaIT {
       // RFC 1870 §6.1: the announced size does not fit what is left
       assertEquals("452 4.2.2 Mailbox full", smtp.cmd("RCPT TO:<" + USER + ">"));
     }
+    // Without SIZE= the RCPT passes; at the end of data the message does not fit: LMTP answers that recipient
+    // 452 4.2.2 and stores the other recipient's copy (RFC 2033 §4.2), SMTP refuses the message.
+    String bigBody = "y".repeat((int) MAX_BYTES) + "\r\n.";
+    try (SmtpClient lmtp = SmtpClient.plain(node.port("lmtp"))) {
+      lmtp.greet("LHLO");
+      lmtp.cmd("MAIL FROM:<sender@example.org>");
+      assertEquals("250 2.1.5 Ok", lmtp.cmd("RCPT TO:<" + USER + ">"));
+      assertEquals("250 2.1.5 Ok", lmtp.cmd("RCPT TO:<demo@localhost>"));
+      assertTrue(lmtp.cmd("DATA").startsWith("354 "));
+      lmtp.send("Subject: big\r\n\r\n" + bigBody + "\r\n");
+      assertEquals("452 4.2.2 Mailbox full", lmtp.reply());
+      assertEquals("250 2.1.5 Ok: stored: <demo@localhost>", lmtp.reply());
+    }
+    try (SmtpClient smtp = SmtpClient.plain(node.smtpPort())) {
+      smtp.greet("EHLO");
+      smtp.cmd("MAIL FROM:<sender@example.org>");
+      assertEquals("250 2.1.5 Ok", smtp.cmd("RCPT TO:<" + USER + ">"));
+      assertTrue(smtp.cmd("DATA").startsWith("354 "));
+      assertEquals("452 4.2.2 Mailbox full", smtp.cmd("Subject: big\r\n\r\n" + bigBody));
+    }
     try (LineClient c = login()) {
+      assertEquals(expectedQuota(c, 19), c.imap("g", "GETQUOTA \"\"").get(0));
       String big = "Subject: big\r\n\r\n" + "x".repeat((int) MAX_BYTES) + "\r\n";
       c.send("ap APPEND INBOX {" + big.length() + "+}\r\n" + big + "\r\n");
       assertEquals("ap NO [OVERQUOTA] Mailbox full", c.line());
@@ -236,5 +257,23 @@ class QuotaIT {
     c.imap("u", "UNSELECT");
     String hits = found.get(0).replace("* SEARCH", "").trim();
     return hits.isEmpty() ? 0 : hits.split(" ").length;
+  }
+
+  @Test
+  @Order(6)
+  void thePermanentPolicyAnswers552() throws Exception {
+    try (TestNode strict = TestNode.start(dir.resolve("strict"),
+        Map.of("mailhive.quota.over-quota-policy", "permanent"), Map.of(USER, PASSWORD))) {
+      UserDirectory directory = strict.node.directory();
+      DirectoryEntry.User u = directory.userEntry(USER).orElseThrow();
+      directory.putUser(new DirectoryEntry.User(u.address(), u.realName(), u.passwordHash(), true, 0, 1, null))
+          .toCompletableFuture().get(10, TimeUnit.SECONDS);
+      try (SmtpClient smtp = SmtpClient.plain(strict.smtpPort())) {
+        smtp.greet("EHLO");
+        assertEquals("250 2.0.0 Ok: stored", send(smtp, "the only one"));
+        smtp.cmd("MAIL FROM:<sender@example.org>");
+        assertEquals("552 5.2.2 Mailbox full", smtp.cmd("RCPT TO:<" + USER + ">"));
+      }
+    }
   }
 }
