@@ -12,7 +12,8 @@ import java.util.Set;
  */
 public record MailhiveSettings(
     NodeSettings node, ClusterSettings cluster, DemoSettings demo, StorageSettings storage,
-    SmtpSettings smtp, LmtpSettings lmtp, ImapSettings imap, Pop3Settings pop3, AuthSettings auth) {
+    SmtpSettings smtp, LmtpSettings lmtp, ImapSettings imap, Pop3Settings pop3, AuthSettings auth,
+    QuotaSettings quota) {
 
   public record NodeSettings(String bindAddress, Path dataDir, String hostname, Set<String> roles, int weight) {
     public boolean hasRole(String role) {
@@ -61,6 +62,12 @@ public record MailhiveSettings(
 
   public record LmtpSettings(int port) {}
 
+  /**
+   * How quotas are enforced. {@code permanent}: an over-quota recipient gets 552 5.2.2 (the sender bounces at
+   * once) instead of 452 4.2.2 (the sender retries). {@code warningPercent}: usage that sends the warning mail.
+   */
+  public record QuotaSettings(boolean permanent, int warningPercent) {}
+
   public record ImapSettings(int port, int tlsPort, int maxLineLength, long maxLiteralSize, int maxNestingDepth,
                              Duration idleTimeout, int maxAuthFailures, int maxConnectionsPerUserIp) {}
 
@@ -90,7 +97,7 @@ public record MailhiveSettings(
     NodeSettings node = node(root.area("node"));
     return new MailhiveSettings(node, cluster(root.area("cluster")), demo(root.area("demo"), node.dataDir()),
         storage(root.area("storage")), smtp(root.area("smtp")), lmtp(root.area("lmtp")), imap(root.area("imap")),
-        pop3(root.area("pop3")), auth(root.area("auth")));
+        pop3(root.area("pop3")), auth(root.area("auth")), quota(root.area("quota")));
   }
 
   /** Only {@code mailhive.auth}, for the per-node parts that read it from the actor system's configuration. */
@@ -199,6 +206,14 @@ public record MailhiveSettings(
     } catch (IllegalArgumentException e) {
       throw new SettingsException(r.key(name), entries.toString(), e.getMessage());
     }
+  }
+
+  private static QuotaSettings quota(SettingsReader r) {
+    String policy = r.nonEmpty("over-quota-policy");
+    if (!policy.equals("temporary") && !policy.equals("permanent")) {
+      throw new SettingsException(r.key("over-quota-policy"), policy, "must be temporary or permanent");
+    }
+    return new QuotaSettings(policy.equals("permanent"), (int) r.intIn("warning-percent", 1, 100));
   }
 
   private static LmtpSettings lmtp(SettingsReader r) {

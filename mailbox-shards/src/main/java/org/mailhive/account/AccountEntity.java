@@ -63,6 +63,7 @@ public final class AccountEntity extends EventSourcedBehaviorWithEnforcedReplies
         .onCommand(RenameFolder.class, this::onRename)
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(Unsubscribe.class, this::onUnsubscribe)
+        .onCommand(AccountProtocol.ObserveQuota.class, this::onObserveQuota)
         .build();
   }
 
@@ -176,6 +177,18 @@ public final class AccountEntity extends EventSourcedBehaviorWithEnforcedReplies
     }
     events.add(new FolderUnsubscribed(name));
     return Effect().persist(events).thenReply(cmd.replyTo(), AccountState::folders);
+  }
+
+  private ReplyEffect<AccountEvent, AccountState> onObserveQuota(AccountState state, AccountProtocol.ObserveQuota cmd) {
+    if (cmd.atWarningLevel() && !state.quotaWarned()) {
+      return Effect().persist(new AccountEvent.QuotaWarningSent(cmd.bytes(), cmd.messages()))
+          .thenReply(cmd.replyTo(), s -> new AccountProtocol.WarningDecision(true));
+    }
+    if (!cmd.atWarningLevel() && state.quotaWarned()) {
+      return Effect().persist(new AccountEvent.QuotaWarningRearmed(cmd.bytes(), cmd.messages()))
+          .thenReply(cmd.replyTo(), s -> new AccountProtocol.WarningDecision(false));
+    }
+    return Effect().reply(cmd.replyTo(), new AccountProtocol.WarningDecision(false));
   }
 
   private ReplyEffect<AccountEvent, AccountState> reject(

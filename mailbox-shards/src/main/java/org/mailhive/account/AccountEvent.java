@@ -6,7 +6,8 @@ import org.mailhive.serialization.CborSerializable;
 /** What happened to an account's folders. Never change what a persisted event means; add a new type instead. */
 public sealed interface AccountEvent extends CborSerializable
     permits AccountEvent.AccountInitialized, AccountEvent.FolderCreated, AccountEvent.FolderDeleted,
-            AccountEvent.FolderRenamed, AccountEvent.FolderSubscribed, AccountEvent.FolderUnsubscribed {
+            AccountEvent.FolderRenamed, AccountEvent.FolderSubscribed, AccountEvent.FolderUnsubscribed,
+            AccountEvent.QuotaWarningSent, AccountEvent.QuotaWarningRearmed {
 
   /** First use: INBOX and the special-use folders, all subscribed. */
   record AccountInitialized(List<Folder> folders) implements AccountEvent {}
@@ -22,4 +23,13 @@ public sealed interface AccountEvent extends CborSerializable
   record FolderSubscribed(String name) implements AccountEvent {}
 
   record FolderUnsubscribed(String name) implements AccountEvent {}
+
+  /**
+   * A delivery took the user to the warning level of its quota and the warning message goes out; no other goes
+   * out until {@link QuotaWarningRearmed}. Kept in the journal so a restart does not send it again.
+   */
+  record QuotaWarningSent(long bytes, long messages) implements AccountEvent {}
+
+  /** Usage (these numbers) was seen below the warning level again: the next crossing warns again. */
+  record QuotaWarningRearmed(long bytes, long messages) implements AccountEvent {}
 }

@@ -9,7 +9,7 @@ public final class AccountProtocol {
   private AccountProtocol() {}
 
   public sealed interface Command extends CborSerializable
-      permits GetFolders, CreateFolder, DeleteFolder, RenameFolder, Subscribe, Unsubscribe {}
+      permits GetFolders, CreateFolder, DeleteFolder, RenameFolder, Subscribe, Unsubscribe, ObserveQuota {}
 
   public record GetFolders(ActorRef<Reply> replyTo) implements Command {}
 
@@ -27,6 +27,17 @@ public final class AccountProtocol {
   public record Subscribe(String name, ActorRef<Reply> replyTo) implements Command {}
 
   public record Unsubscribe(String name, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * The user's usage as a delivery just saw it: {@code atWarningLevel} when at or above the warning level of
+   * either limit. The account decides, as single writer, whether this observation is the crossing that sends the
+   * warning (once, until usage is seen below the level again), and persists that before answering.
+   */
+  public record ObserveQuota(boolean atWarningLevel, long bytes, long messages, ActorRef<WarningDecision> replyTo)
+      implements Command {}
+
+  /** {@code send}: this caller delivers the warning message; every other caller does not. */
+  public record WarningDecision(boolean send) implements CborSerializable {}
 
   public sealed interface Reply extends CborSerializable permits Folders, Rejected {}
 

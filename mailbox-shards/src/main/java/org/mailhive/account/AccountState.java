@@ -18,17 +18,24 @@ public final class AccountState {
   private final TreeMap<String, Folder> folders;
   private final TreeSet<String> subscriptions;
   private final long nextMailboxNumber;
+  private final boolean quotaWarned;
 
   private AccountState(boolean initialized, TreeMap<String, Folder> folders, TreeSet<String> subscriptions,
-                       long nextMailboxNumber) {
+                       long nextMailboxNumber, boolean quotaWarned) {
     this.initialized = initialized;
     this.folders = folders;
     this.subscriptions = subscriptions;
     this.nextMailboxNumber = nextMailboxNumber;
+    this.quotaWarned = quotaWarned;
   }
 
   public static AccountState empty() {
-    return new AccountState(false, new TreeMap<>(), new TreeSet<>(), 1);
+    return new AccountState(false, new TreeMap<>(), new TreeSet<>(), 1, false);
+  }
+
+  /** Whether the quota warning went out and usage has not been seen below the warning level since. */
+  public boolean quotaWarned() {
+    return quotaWarned;
   }
 
   public boolean initialized() {
@@ -71,6 +78,12 @@ public final class AccountState {
   }
 
   public AccountState apply(AccountEvent event) {
+    if (event instanceof AccountEvent.QuotaWarningSent) {
+      return new AccountState(initialized, folders, subscriptions, nextMailboxNumber, true);
+    }
+    if (event instanceof AccountEvent.QuotaWarningRearmed) {
+      return new AccountState(initialized, folders, subscriptions, nextMailboxNumber, false);
+    }
     TreeMap<String, Folder> f = new TreeMap<>(folders);
     TreeSet<String> s = new TreeSet<>(subscriptions);
     long next = nextMailboxNumber;
@@ -107,7 +120,7 @@ public final class AccountState {
     } else {
       throw new IllegalArgumentException("unknown account event " + event.getClass().getName());
     }
-    return new AccountState(init, f, s, next);
+    return new AccountState(init, f, s, next, quotaWarned);
   }
 
   private static long numberOf(String mailboxId) {

@@ -20,6 +20,7 @@ import org.mailhive.blob.BlobStore;
 import org.mailhive.blob.BodyChunks;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.RequestId;
+import org.mailhive.quota.Quotas;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.shard.MailboxSharding;
 
@@ -37,17 +38,33 @@ public final class Delivery {
   private final Duration timeout;
   private final int chunkSize;
   private final Executor io;
+  private final Quotas quotas;
 
-  public Delivery(ActorSystem<?> system, MailboxSharding mailboxes, Duration timeout, int chunkSize) {
+  /** @param quotas checked before every append; null: no quota is enforced */
+  public Delivery(ActorSystem<?> system, MailboxSharding mailboxes, Duration timeout, int chunkSize, Quotas quotas) {
     this.system = system;
     this.mailboxes = mailboxes;
     this.timeout = timeout;
     this.chunkSize = chunkSize;
     this.io = ioExecutor(system);
+    this.quotas = quotas;
   }
+
+  public Delivery(ActorSystem<?> system, MailboxSharding mailboxes, Duration timeout, int chunkSize) {
+    this(system, mailboxes, timeout, chunkSize, null);
+  }
+
+  /** What a copy that would take its user over quota gets instead of being stored. */
+  public static final MailboxProtocol.Rejected OVER_QUOTA =
+      new MailboxProtocol.Rejected(MailboxProtocol.Reason.OVER_QUOTA, "Mailbox full");
 
   public static Executor ioExecutor(ActorSystem<?> system) {
     return system.dispatchers().lookup(DispatcherSelector.fromConfig("mailhive.storage.blob-dispatcher"));
+  }
+
+  /** The quotas every append is checked against, or null when none are enforced. */
+  public Quotas quotas() {
+    return quotas;
   }
 
   /** The executor for blocking or CPU-heavy work (disk, MIME parsing) that must not run on an actor's thread. */
@@ -65,10 +82,50 @@ public final class Delivery {
     }
   }
 
-  /** Appends the message to each mailbox; completes with the replies in the order of {@code targets}. */
+  /**
+   * Appends the message to each mailbox; completes with the replies in the order of {@code targets}. If the
+   * message does not fit the quota of a target's user, nothing is stored and every reply is {@link #OVER_QUOTA}.
+   */
   public CompletionStage<List<MailboxProtocol.AppendReply>> append(ByteString message, Metadata meta,
                                                                    List<MailboxAddress> targets) {
+    return admitted(targets, message.size()).thenCompose(fits -> {
+      if (fits.size() < targets.stream().map(MailboxAddress::user).distinct().count()) {
+        return CompletableFuture.completedFuture(targets.stream().<MailboxProtocol.AppendReply>map(t -> OVER_QUOTA).toList());
+      }
+      return appendUnchecked(message, meta, targets);
+    });
+  }
+
+  /**
+   * Appends without a quota check: for the server's own notices (the quota warning), which are useless if a
+   * full mailbox refuses them.
+   */
+  public CompletionStage<List<MailboxProtocol.AppendReply>> appendUnchecked(ByteString message, Metadata meta,
+                                                                            List<MailboxAddress> targets) {
     return storeBodies(message, targets).thenCompose(blobId -> appendAll(blobId, message.size(), meta, targets));
+  }
+
+  /** The users of these targets that can take one more message of {@code size} octets. */
+  private CompletionStage<Set<String>> admitted(List<MailboxAddress> targets, long size) {
+    Set<String> users = new LinkedHashSet<>();
+    targets.forEach(t -> users.add(t.user()));
+    if (quotas == null) {
+      return CompletableFuture.completedFuture(users);
+    }
+    List<String> order = List.copyOf(users);
+    List<CompletableFuture<Boolean>> checks = new ArrayList<>();
+    for (String user : order) {
+      checks.add(quotas.admits(user, size, 1).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      Set<String> fit = new LinkedHashSet<>();
+      for (int i = 0; i < order.size(); i++) {
+        if (checks.get(i).join()) {
+          fit.add(order.get(i));
+        }
+      }
+      return fit;
+    });
   }
 
   /** Stores the body once on the store node of each recipient user; completes with its id when all are durable. */
@@ -130,6 +187,10 @@ public final class Delivery {
     public boolean durable() {
       return failure == null && (reply == null || reply instanceof MailboxProtocol.Appended);
     }
+
+    public boolean overQuota() {
+      return reply instanceof MailboxProtocol.Rejected r && r.reason() == MailboxProtocol.Reason.OVER_QUOTA;
+    }
   }
 
   /**
@@ -137,9 +198,21 @@ public final class Delivery {
    * or has failed, with one outcome per target in order. Fails as a whole only when the body cannot be stored.
    */
   public CompletionStage<List<Outcome>> appendEach(ByteString message, Metadata meta, List<MailboxAddress> targets) {
-    return storeBodies(message, targets).thenCompose(blobId -> {
+    return admitted(targets, message.size()).thenCompose(fits -> appendEach(message, meta, targets, fits));
+  }
+
+  /** A target whose user is not in {@code fits} gets {@link #OVER_QUOTA}; its body is not stored for it. */
+  private CompletionStage<List<Outcome>> appendEach(ByteString message, Metadata meta, List<MailboxAddress> targets,
+                                                    Set<String> fits) {
+    List<MailboxAddress> stored = targets.stream().filter(t -> fits.contains(t.user())).toList();
+    CompletionStage<BlobId> body = stored.isEmpty() ? CompletableFuture.completedFuture(null) : storeBodies(message, stored);
+    return body.thenCompose(blobId -> {
       List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
       for (MailboxAddress target : targets) {
+        if (!fits.contains(target.user())) {
+          outcomes.add(CompletableFuture.completedFuture(new Outcome(OVER_QUOTA, null)));
+          continue;
+        }
         outcomes.add(appendAll(blobId, message.size(), meta, List.of(target)).toCompletableFuture()
             .handle((r, ex) -> ex == null ? new Outcome(r.get(0), null) : new Outcome(null, ex)));
       }

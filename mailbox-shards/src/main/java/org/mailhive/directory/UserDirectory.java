@@ -59,6 +59,7 @@ public final class UserDirectory {
   private final Path file;
   private volatile DirectorySnapshot snapshot = DirectorySnapshot.EMPTY;
   private volatile Replicated replicated;
+  private final CompletableFuture<Void> loaded = new CompletableFuture<>();
 
   private record Replicated(ActorSystem<?> system, ActorRef<Replicator.Command> replicator, SelfUniqueAddress self) {}
 
@@ -132,17 +133,31 @@ public final class UserDirectory {
     ctx.spawn(subscriber(replicator), "directory-subscriber");
   }
 
-  private Behavior<Replicator.SubscribeResponse<LWWMap<String, String>>> subscriber(
-      ActorRef<Replicator.Command> replicator) {
+  @SuppressWarnings("unchecked")
+  private Behavior<Object> subscriber(ActorRef<Replicator.Command> replicator) {
     return Behaviors.setup(ctx -> {
-      replicator.tell(new Replicator.Subscribe<>(KEY, ctx.getSelf()));
+      replicator.tell(new Replicator.Subscribe<>(KEY, ctx.getSelf().narrow()));
+      // The replicator answers only once it has loaded the durable copy (LMDB), so this reply marks the moment
+      // the snapshot holds every user again after a restart; until then RCPT would refuse them as unknown.
+      replicator.tell(new Replicator.Get<>(KEY, Replicator.readLocal(), ctx.getSelf().narrow()));
       return Behaviors.receiveMessage(msg -> {
-        if (msg instanceof Replicator.Changed<LWWMap<String, String>> changed) {
-          snapshot = new DirectorySnapshot(changed.get(KEY).getEntries());
+        if (msg instanceof Replicator.Changed<?> changed) {
+          snapshot = new DirectorySnapshot(((LWWMap<String, String>) changed.get(KEY)).getEntries());
+          loaded.complete(null);
+        } else if (msg instanceof Replicator.GetSuccess<?> got) {
+          snapshot = new DirectorySnapshot(((LWWMap<String, String>) got.get(KEY)).getEntries());
+          loaded.complete(null);
+        } else if (msg instanceof Replicator.GetResponse<?>) {
+          loaded.complete(null); // NotFound: an empty directory is loaded too
         }
         return Behaviors.same();
       });
     });
+  }
+
+  /** Completes when the replicated directory (with its durable copy) has been read once after {@link #replicate}. */
+  public CompletionStage<Void> loaded() {
+    return loaded;
   }
 
   // ---- reads: local, synchronous ----
@@ -165,6 +180,11 @@ public final class UserDirectory {
   public boolean isLocalDomain(String address) {
     String c = canonical(address);
     return snapshot.isLocalDomain(c.substring(c.lastIndexOf('@') + 1));
+  }
+
+  /** The domain marked primary ({@code domain add … --primary}), if any. */
+  public Optional<String> primaryDomain() {
+    return snapshot.domains.values().stream().filter(Domain::primary).map(Domain::name).sorted().findFirst();
   }
 
   /** True if an authenticated user may send as this address: its own, or a one-to-one alias it owns. */

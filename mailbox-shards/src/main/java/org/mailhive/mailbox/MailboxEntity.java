@@ -76,6 +76,7 @@ public final class MailboxEntity
         .onCommand(Append.class, this::onAppend)
         .onCommand(StoreFlags.class, this::onStoreFlags)
         .onCommand(Expunge.class, this::onExpunge)
+        .onCommand(MailboxProtocol.GetUsage.class, this::onGetUsage)
         .build();
   }
 
@@ -145,6 +146,10 @@ public final class MailboxEntity
     return Effect().persist(events)
         .thenRun(s -> notifyAdded(meta, owner))
         .thenReply(cmd.replyTo(), s -> new Appended(replyValidity, uid));
+  }
+
+  private ReplyEffect<MailboxEvent, MailboxState> onGetUsage(MailboxState state, MailboxProtocol.GetUsage cmd) {
+    return Effect().reply(cmd.replyTo(), new MailboxProtocol.Usage(state.size(), state.totalSize()));
   }
 
   private ReplyEffect<MailboxEvent, MailboxState> onStoreFlags(MailboxState state, StoreFlags cmd) {

@@ -9,7 +9,7 @@ public final class MailboxProtocol {
   private MailboxProtocol() {}
 
   public sealed interface Command extends CborSerializable
-      permits Open, Subscribe, Unsubscribe, Append, StoreFlags, Expunge {}
+      permits Open, Subscribe, Unsubscribe, Append, StoreFlags, Expunge, GetUsage {}
 
   /**
    * Snapshot of the mailbox; creates it on first use. With a listener, also subscribes it to changes.
@@ -46,6 +46,12 @@ public final class MailboxProtocol {
   /** Adds a message whose body is already durable in the blob store under {@code blobId}. */
   public record Append(RequestId requestId, String blobId, long size, List<String> flags, long internalDate,
                        String envelope, String bodyStructure, String body, ActorRef<AppendReply> replyTo) implements Command {}
+
+  /** How much the mailbox holds, for quota (RFC 9208): answered from running totals, never creates the mailbox. */
+  public record GetUsage(ActorRef<Usage> replyTo) implements Command {}
+
+  /** {@code bytes} is the sum of the messages' RFC822.SIZE. */
+  public record Usage(long messages, long bytes) implements CborSerializable {}
 
   public enum FlagChange { ADD, REMOVE, REPLACE }
 

@@ -23,6 +23,8 @@ public final class MailboxState {
   private long uidNext = 1;
   private long highestModSeq;
   private long recentClaimedThrough;
+  /** Sum of RFC822.SIZE over the messages present, kept with every append and expunge so quota reads are O(1). */
+  private long totalSize;
   private final TreeMap<Long, MessageMeta> messages = new TreeMap<>();
   private final LinkedHashMap<String, Long> recentAppends = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
@@ -61,6 +63,11 @@ public final class MailboxState {
     return messages.size();
   }
 
+  /** Octets of all messages present (the sum of their RFC822.SIZE), what RFC 9208 STORAGE counts. */
+  public long totalSize() {
+    return totalSize;
+  }
+
   public MessageMeta message(long uid) {
     return messages.get(uid);
   }
@@ -89,7 +96,8 @@ public final class MailboxState {
       uidValidity = e.uidValidity();
     } else if (event instanceof MailboxEvent.MessageAppended e) {
       MessageMeta m = e.message();
-      messages.put(m.uid(), m);
+      MessageMeta replaced = messages.put(m.uid(), m);
+      totalSize += m.size() - (replaced == null ? 0 : replaced.size());
       uidNext = Math.max(uidNext, m.uid() + 1);
       highestModSeq = Math.max(highestModSeq, m.modSeq());
       recentAppends.put(e.requestId(), m.uid());
@@ -103,7 +111,10 @@ public final class MailboxState {
       highestModSeq = Math.max(highestModSeq, e.modSeq());
     } else if (event instanceof MailboxEvent.MessagesExpunged e) {
       for (Long uid : e.uids()) {
-        messages.remove(uid);
+        MessageMeta gone = messages.remove(uid);
+        if (gone != null) {
+          totalSize -= gone.size();
+        }
       }
       highestModSeq = Math.max(highestModSeq, e.modSeq());
     } else if (event instanceof MailboxEvent.RecentClaimed e) {

@@ -116,4 +116,22 @@ class AccountEntityTest {
     assertFalse(f.subscriptions().contains("Junk"));
     assertTrue(f.folder("Work") != null);
   }
+
+  private boolean observe(boolean atWarningLevel) {
+    return kit.<AccountProtocol.WarningDecision>runCommand(
+        r -> new AccountProtocol.ObserveQuota(atWarningLevel, 900, 9, r)).reply().send();
+  }
+
+  @Test
+  void theQuotaWarningIsSentOnceForEachCrossingAndRememberedAcrossARestart() {
+    assertFalse(observe(false));
+    assertTrue(observe(true), "the first crossing sends");
+    assertFalse(observe(true), "still above: no second warning");
+    kit.restart();
+    assertTrue(kit.getState().quotaWarned());
+    assertFalse(observe(true), "nor after a restart");
+    assertFalse(observe(false), "back below the level re-arms");
+    assertFalse(kit.getState().quotaWarned());
+    assertTrue(observe(true), "the next crossing sends again");
+  }
 }

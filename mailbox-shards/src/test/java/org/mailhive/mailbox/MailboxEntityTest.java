@@ -149,4 +149,24 @@ class MailboxEntityTest {
     assertEquals(1, kit.getState().recentClaimedThrough());
     assertEquals(0, open(null, true).reply().recentCount());
   }
+
+  private MailboxProtocol.Usage usage() {
+    return kit.<MailboxProtocol.Usage>runCommand(MailboxProtocol.GetUsage::new).reply();
+  }
+
+  @Test
+  void usageCountsMessagesAndTheirSizesFallsWithExpungeAndIsRebuiltOnRestart() {
+    assertEquals(new MailboxProtocol.Usage(0, 0), usage());
+    assertTrue(kit.getState().created() == false, "asking for usage does not create the mailbox");
+    append("r1");
+    append("r2");
+    append("r3");
+    assertEquals(new MailboxProtocol.Usage(3, 126), usage());
+    kit.<MailboxProtocol.StoreReply>runCommand(replyTo -> new MailboxProtocol.StoreFlags(new RequestId("s"),
+        List.of(2L), MailboxProtocol.FlagChange.ADD, List.of("\\Deleted"), replyTo));
+    kit.<MailboxProtocol.ExpungeReply>runCommand(replyTo -> new MailboxProtocol.Expunge(new RequestId("e"), null, replyTo));
+    assertEquals(new MailboxProtocol.Usage(2, 84), usage());
+    kit.restart();
+    assertEquals(new MailboxProtocol.Usage(2, 84), usage());
+  }
 }

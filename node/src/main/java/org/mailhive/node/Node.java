@@ -29,6 +29,7 @@ import org.mailhive.config.MailhiveSettings.SmtpSettings;
 import org.mailhive.config.tls.TlsMaterial;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
+import org.mailhive.quota.Quotas;
 import org.mailhive.imap.session.ImapSession;
 import org.mailhive.net.ListenerSpec;
 import org.mailhive.node.admin.AdminHttpServer;
@@ -113,7 +114,8 @@ public final class Node implements AutoCloseable {
       QueueSharding queues = QueueSharding.init(sys, settings.cluster().shardCount(),
           settings.smtp().outbound().partitions());
       if (settings.node().hasRole("edge")) {
-        Delivery delivery = new Delivery(sys, mailboxes, settings.storage().askTimeout(), chunk);
+        Quotas quotas = new Quotas(accounts, mailboxes, directory, settings.quota(), settings.storage().askTimeout());
+        Delivery delivery = new Delivery(sys, mailboxes, settings.storage().askTimeout(), chunk, quotas);
         OutboundQueue outbound = new OutboundQueue(queues, delivery, settings.storage().askTimeout());
         outboundRef.complete(outbound);
         ctx.spawn(OutboundDelivery.create(outbound, settings.smtp().outbound(), settings.node().hostname(), directory,
@@ -162,6 +164,8 @@ public final class Node implements AutoCloseable {
       for (Map.Entry<String, CompletableFuture<InetSocketAddress>> e : bound.entrySet()) {
         ports.put(e.getKey(), e.getValue().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
       }
+      // Ready only when the directory is back from its durable copy: a restarted node must not refuse its users.
+      directory.loaded().toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);

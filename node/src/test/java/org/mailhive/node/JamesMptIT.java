@@ -74,7 +74,7 @@ class JamesMptIT {
     skip("ACL implementation (RFC 4314) not implemented", "ACLCommandsOnOtherUser", "ACLCommandsOnOwner", "Rights",
         "ListWithSharedMailbox", "RenameSharedMailbox", "SharedMailbox");
     skip("METADATA (RFC 5464) not implemented", "Metadata", "MetadataWithBinaryData", "MetadataWithLimitation");
-    skip("QUOTA (RFC 9208) not implemented yet", "Quota");
+    skip("needs James' test-fixture quota (a limit preset on imapuser) and its #private namespace; QUOTA (RFC 9208) is covered by QuotaIT", "Quota");
     skip("CONDSTORE (RFC 7162) not implemented yet", "CondstoreDisable", "CondstoreEnable");
     skip("OBJECTID (RFC 8474) not implemented yet", "ObjectId");
     skip("ESEARCH/SEARCHRES (RFC 4731, 5182) not implemented yet", "SearchOptionAggregations", "SearchOptionSave");

@@ -100,6 +100,29 @@ class OpenRelayIT {
     }
   }
 
+  /**
+   * RFC 5321 §4.5.1: "Postmaster" without a domain MUST be accepted as a recipient; it is the postmaster of the
+   * primary domain (here the node's hostname, localhost, whose postmaster@ is an alias of alice).
+   */
+  @Test
+  void postmasterWithoutADomainIsAcceptedAndDelivered() throws Exception {
+    node.node.directory().putAlias(new org.mailhive.directory.DirectoryEntry.Alias("postmaster@localhost",
+        "alice@localhost")).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try (SmtpClient c = SmtpClient.plain(node.smtpPort())) {
+      c.greet("EHLO");
+      c.cmd("MAIL FROM:<sender@example.org>");
+      assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<Postmaster>"));
+      assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<postmaster>"));
+      assertTrue(c.cmd("DATA").startsWith("354 "));
+      assertEquals("250 2.0.0 Ok: stored", c.cmd("Subject: for the postmaster\r\n\r\nhello\r\n."));
+    }
+    try (LineClient imap = new LineClient(node.imapPort())) {
+      imap.line();
+      imap.imap("l", "LOGIN alice@localhost alice-pw");
+      assertTrue(imap.imap("s", "STATUS INBOX (MESSAGES)").contains("* STATUS \"INBOX\" (MESSAGES 1)"));
+    }
+  }
+
   @Test
   void claimingToBeTheServerInHeloChangesNothing() throws Exception {
     try (SmtpClient c = SmtpClient.plain(node.smtpPort())) {

@@ -30,6 +30,7 @@ import org.mailhive.config.MailhiveSettings.ImapSettings;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.imap.command.FetchCommand;
+import org.mailhive.imap.command.QuotaCommand;
 import org.mailhive.imap.command.FetchRenderer;
 import org.mailhive.imap.command.SearchCommand;
 import org.mailhive.imap.command.StoreCommand;
@@ -48,6 +49,9 @@ import org.mailhive.mailbox.RequestId;
 import org.mailhive.mailbox.UidFlags;
 import org.mailhive.mime.MessageSummary;
 import org.mailhive.net.Connection;
+import org.mailhive.quota.Quota;
+import org.mailhive.quota.Quotas;
+import org.mailhive.quota.Usage;
 import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.net.ProtocolSession;
@@ -192,6 +196,9 @@ public final class ImapSession implements ProtocolSession {
     row("ID", ANY, true, this::id);
     row("ENABLE", AUTH, true, this::enable);
     row("NAMESPACE", AUTH, true, this::namespace);
+    row("GETQUOTAROOT", AUTH, true, this::getQuotaRoot);
+    row("GETQUOTA", AUTH, true, this::getQuota);
+    row("SETQUOTA", AUTH, true, this::setQuota);
   }
 
   private void row(String name, Set<State> states, boolean allowsExpungeReports, Handler handler) {
@@ -350,7 +357,7 @@ public final class ImapSession implements ProtocolSession {
 
   private String capabilities() {
     StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
-        + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE APPENDLIMIT=")
+        + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
     if (state == State.NOT_AUTHENTICATED) {
       if (!conn.tlsActive()) {
@@ -846,7 +853,7 @@ public final class ImapSession implements ProtocolSession {
         args.sp();
       }
       String item = args.atom().toUpperCase(Locale.ROOT);
-      if (!Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN").contains(item)) {
+      if (!STATUS_ITEMS.contains(item)) {
         throw new ImapParseException("unknown STATUS item " + item);
       }
       items.add(item);
@@ -854,6 +861,10 @@ public final class ImapSession implements ProtocolSession {
     args.end();
     withFolder(tag, name, ImapResponse.NONEXISTENT, address -> openMailbox(tag, name, address, true, "STATUS", items, null));
   }
+
+  /** RFC 3501 §6.3.10, RFC 8438 SIZE, RFC 9208 §4.2 DELETED and DELETED-STORAGE: all from the snapshot STATUS reads. */
+  private static final Set<String> STATUS_ITEMS =
+      Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "DELETED", "DELETED-STORAGE");
 
   private void openMailbox(String tag, String name, MailboxAddress address, boolean readOnly, String purpose,
                            List<String> items, ActorRef<MailboxProtocol.Change> subscriber) {
@@ -878,6 +889,11 @@ public final class ImapSession implements ProtocolSession {
           case "RECENT" -> o.recentCount();
           case "UIDNEXT" -> o.uidNext();
           case "UIDVALIDITY" -> o.uidValidity();
+          case "SIZE" -> o.messages().stream().mapToLong(MessageMeta::size).sum();
+          case "DELETED" -> o.messages().stream().filter(x -> x.hasFlag("\\Deleted")).count();
+          // RFC 9208 §4.2: in units of 1024 octets, like the STORAGE resource.
+          case "DELETED-STORAGE" -> new Usage(o.messages().stream().filter(x -> x.hasFlag("\\Deleted"))
+              .mapToLong(MessageMeta::size).sum(), 0).storageKib();
           default -> o.messages().stream().filter(x -> !x.hasFlag("\\Seen")).count();
         };
         out.add(item + " " + value);
@@ -1165,30 +1181,46 @@ public final class ImapSession implements ProtocolSession {
         finishSelected(tag, byUid, command + " completed");
         return;
       }
-      await(tag, appendCopies(messages, target), replies -> {
-        List<Long> from = new ArrayList<>();
-        List<Long> to = new ArrayList<>();
-        long validity = 0;
-        for (int i = 0; i < replies.size(); i++) {
-          if (!(replies.get(i) instanceof MailboxProtocol.Appended a)) {
-            rejected(tag, (MailboxProtocol.Rejected) replies.get(i));
-            return;
-          }
-          from.add(messages.get(i).uid());
-          to.add(a.uid());
-          validity = a.uidValidity();
-        }
-        String copyUid = "[COPYUID " + validity + " " + uidSet(from) + " " + uidSet(to) + "]";
-        if (!move) {
-          finishSelected(tag, byUid, copyUid + " " + command + " completed");
+      // RFC 9208 §4.3: a COPY that would exceed the quota fails as a whole with [OVERQUOTA]. MOVE within one
+      // user's folders does not change its usage (one root per user), so it is not checked.
+      Quotas quotas = delivery.quotas();
+      CompletionStage<Boolean> fits = move || quotas == null ? CompletableFuture.completedFuture(true)
+          : quotas.admits(user, messages.stream().mapToLong(MessageMeta::size).sum(), messages.size());
+      await(tag, fits, admitted -> {
+        if (!admitted) {
+          rejected(tag, Delivery.OVER_QUOTA);
           return;
         }
-        // RFC 6851 §4.3: COPYUID goes in an untagged OK before the expunges.
-        untagged("OK " + copyUid + " Moved");
-        moveOut(tag, source, from, () -> {
-          reportAll();
-          ok(tag, command + " completed");
-        });
+        copyChecked(tag, byUid, move, command, messages, source, target);
+      });
+    });
+  }
+
+  private void copyChecked(String tag, boolean byUid, boolean move, String command, List<MessageMeta> messages,
+                           MailboxAddress source, MailboxAddress target) {
+    await(tag, appendCopies(messages, target), replies -> {
+      List<Long> from = new ArrayList<>();
+      List<Long> to = new ArrayList<>();
+      long validity = 0;
+      for (int i = 0; i < replies.size(); i++) {
+        if (!(replies.get(i) instanceof MailboxProtocol.Appended a)) {
+          rejected(tag, (MailboxProtocol.Rejected) replies.get(i));
+          return;
+        }
+        from.add(messages.get(i).uid());
+        to.add(a.uid());
+        validity = a.uidValidity();
+      }
+      String copyUid = "[COPYUID " + validity + " " + uidSet(from) + " " + uidSet(to) + "]";
+      if (!move) {
+        finishSelected(tag, byUid, copyUid + " " + command + " completed");
+        return;
+      }
+      // RFC 6851 §4.3: COPYUID goes in an untagged OK before the expunges.
+      untagged("OK " + copyUid + " Moved");
+      moveOut(tag, source, from, () -> {
+        reportAll();
+        ok(tag, command + " completed");
       });
     });
   }
@@ -1324,6 +1356,47 @@ public final class ImapSession implements ProtocolSession {
     args.end();
     untagged("NAMESPACE ((\"\" \"" + DELIMITER + "\")) NIL NIL");
     ok(tag, "NAMESPACE completed");
+  }
+
+  // ---- QUOTA (RFC 9208): one root, "", per user ----
+
+  private Quota quota() {
+    Quotas quotas = delivery.quotas();
+    return quotas == null ? Quota.UNLIMITED : quotas.quotaOf(user);
+  }
+
+  private void getQuotaRoot(String tag, ImapArgs args) throws ImapParseException {
+    String name = QuotaCommand.parseGetQuotaRoot(args);
+    withFolder(tag, name, ImapResponse.NONEXISTENT, address -> {
+      Quota quota = quota();
+      untagged(QuotaCommand.quotaRoot(name, quota));
+      if (!quota.limited()) {
+        finishSelected(tag, true, "GETQUOTAROOT completed");
+        return;
+      }
+      await(tag, delivery.quotas().usage(user), usage -> {
+        untagged(QuotaCommand.quota(quota, usage));
+        finishSelected(tag, true, "GETQUOTAROOT completed");
+      });
+    });
+  }
+
+  private void getQuota(String tag, ImapArgs args) throws ImapParseException {
+    String root = QuotaCommand.parseGetQuota(args);
+    Quota quota = quota();
+    if (!root.equals(QuotaCommand.ROOT) || !quota.limited()) {
+      no(tag, QuotaCommand.NO_SUCH_ROOT);
+      return;
+    }
+    await(tag, delivery.quotas().usage(user), usage -> {
+      untagged(QuotaCommand.quota(quota, usage));
+      finishSelected(tag, true, "GETQUOTA completed");
+    });
+  }
+
+  private void setQuota(String tag, ImapArgs args) throws ImapParseException {
+    QuotaCommand.parseSetQuota(args);
+    no(tag, QuotaCommand.SETQUOTA_REFUSED);
   }
 
   private void finishSelected(String tag, boolean expungeReportsAllowed, String text) {

@@ -17,4 +17,12 @@ public final class Rejections {
       case NOT_FOUND, ALREADY_EXISTS, EXPUNGED, READ_ONLY, TEMPORARY -> SmtpReply.TEMPORARY;
     };
   }
+
+  /**
+   * Over quota, at RCPT or for one recipient at the end of data: RFC 3463 X.2.2 "mailbox full", temporary by
+   * default so the sender retries while the user makes room ({@code mailhive.quota.over-quota-policy}).
+   */
+  public static String overQuota(boolean permanent) {
+    return permanent ? SmtpReply.OVER_QUOTA : SmtpReply.OVER_QUOTA_RCPT;
+  }
 }

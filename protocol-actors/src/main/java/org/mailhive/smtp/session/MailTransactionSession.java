@@ -24,6 +24,7 @@ import org.mailhive.directory.UserDirectory;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mime.MessageSummary;
 import org.mailhive.net.Connection;
+import org.mailhive.quota.QuotaWarningMessage;
 import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.net.ProtocolSession;
@@ -60,12 +61,18 @@ import org.mailhive.smtp.reply.SmtpReply;
 public abstract class MailTransactionSession implements ProtocolSession {
   protected enum State { CONNECTED, GREETED, MAIL, DATA, CHUNK, BUSY, CLOSED }
 
+  /** For work that runs beside the session (quota warnings), where the actor's own log must not be used. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MailTransactionSession.class);
+
   /** The trace header that keeps the DSN envelope parameters (RFC 3461 §4) with the stored message. */
   public static final String DSN_HEADER = "X-Mailhive-DSN";
 
   /** Delivery finished (or failed): the connection actor hands this back to the session. */
   private record Delivered(List<Delivery.Outcome> outcomes, Throwable failure, int size)
       implements ConnectionActor.Command {}
+
+  /** The quota check of a RCPT finished: {@code fits} unless every user it names is full. */
+  private record RcptChecked(Recipient recipient, boolean fits, Throwable failure) implements ConnectionActor.Command {}
 
   /**
    * One accepted RCPT: the address the client named, its DSN parameters, and the local users it expands to
@@ -194,6 +201,8 @@ public abstract class MailTransactionSession implements ProtocolSession {
     }
     if (message instanceof Delivered d) {
       onDelivered(d);
+    } else if (message instanceof RcptChecked c) {
+      onRcptChecked(c);
     } else {
       onSessionMessage(message);
     }
@@ -349,11 +358,10 @@ public abstract class MailTransactionSession implements ProtocolSession {
       return;
     }
     RelayPolicy.Verdict verdict = relay.decide(address, conn.remote().getAddress(), authenticated());
-    DirectorySnapshot.Resolution target = verdict == RelayPolicy.Verdict.LOCAL ? directory.resolve(address)
+    DirectorySnapshot.Resolution target = verdict == RelayPolicy.Verdict.LOCAL ? directory.resolve(routable(address))
         : new DirectorySnapshot.Resolution(DirectorySnapshot.Outcome.UNKNOWN, List.of());
     if (target.outcome() == DirectorySnapshot.Outcome.DELIVER) {
-      recipients.add(new Recipient(target.users(), address, dsn));
-      reply(SmtpReply.RECIPIENT_OK);
+      checkQuota(new Recipient(target.users(), address, dsn));
       return;
     }
     if (verdict == RelayPolicy.Verdict.RELAY_ALLOWED && outbound != null) {
@@ -375,6 +383,60 @@ public abstract class MailTransactionSession implements ProtocolSession {
       case RELAY_ALLOWED -> SmtpReply.REMOTE_DELIVERY_UNAVAILABLE;
       case RELAY_DENIED -> SmtpReply.RELAY_DENIED;
     });
+  }
+
+  /**
+   * RFC 5321 §4.5.1: {@code <Postmaster>} without a domain must be accepted; it is the postmaster of our primary
+   * domain (the domain marked primary, else this node's hostname), resolved like any postmaster@ address (an
+   * alias, a user, a list or the domain's catch-all).
+   */
+  private String routable(String address) {
+    if (address.indexOf('@') >= 0) {
+      return address;
+    }
+    return "postmaster@" + directory.primaryDomain().orElse(hostname);
+  }
+
+  /**
+   * Over-quota recipients are refused here so nothing is accepted that cannot be stored (no backscatter): a
+   * RCPT whose every user is full, or cannot take the message size the client announced (RFC 1870 §6.1 allows
+   * this answer to RCPT). The check reads usage from the user's shard, so the session waits for it.
+   */
+  private void checkQuota(Recipient recipient) {
+    var quotas = delivery.quotas();
+    if (quotas == null || recipient.users().stream().noneMatch(u -> quotas.quotaOf(u).limited())) {
+      acceptRecipient(recipient);
+      return;
+    }
+    state = State.BUSY;
+    long size = mailParameters.size();
+    List<CompletableFuture<Boolean>> checks = recipient.users().stream()
+        .map(u -> quotas.admits(u, size, 1).toCompletableFuture()).toList();
+    var done = CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+        .thenApply(v -> checks.stream().anyMatch(CompletableFuture::join));
+    conn.context().pipeToSelf(done, (fits, failure) -> new RcptChecked(recipient, fits != null && fits, failure));
+  }
+
+  private void onRcptChecked(RcptChecked c) {
+    state = State.MAIL;
+    if (c.failure() != null) {
+      conn.context().getLog().warn("quota_check_failed proto={} to=\"{}\" sid={} reason=\"{}\"", protocol(),
+          LogText.clean(c.recipient().address()), conn.sid(), LogText.clean(String.valueOf(c.failure().getMessage())));
+      reply(SmtpReply.TEMPORARY);
+      return;
+    }
+    if (c.fits()) {
+      acceptRecipient(c.recipient());
+      return;
+    }
+    conn.context().getLog().info("rcpt_rejected proto={} from=\"{}\" to=\"{}\" reason=over_quota rip={} sid={}",
+        protocol(), LogText.clean(sender), LogText.clean(c.recipient().address()), ip(), conn.sid());
+    error(Rejections.overQuota(delivery.quotas().settings().permanent()));
+  }
+
+  private void acceptRecipient(Recipient recipient) {
+    recipients.add(recipient);
+    reply(SmtpReply.RECIPIENT_OK);
   }
 
   private void data(String arg) {
@@ -505,16 +567,60 @@ public abstract class MailTransactionSession implements ProtocolSession {
         ? CompletableFuture.completedFuture(Delivery.Outcome.queued())
         : outbound.enqueue(relayed, sender, routing.remote(), now).toCompletableFuture()
             .handle((id, ex) -> ex == null ? Delivery.Outcome.queued() : new Delivery.Outcome(null, ex));
-    // One outcome per RCPT, so that a user named twice is stored once and answered twice (LMTP). A list's RCPT is
-    // answered by its first member whose copy failed, else by its first member's copy; a remote RCPT by the queue.
+    // One outcome per RCPT, so that a user named twice is stored once and answered twice (LMTP); a list's RCPT is
+    // answered as answerFor says, a remote RCPT by the queue.
     var done = local.thenCombine(queued, (byUser, q) -> rcpts.stream().map(r -> {
       if (r.users().isEmpty()) {
         return q;
       }
-      List<Delivery.Outcome> each = r.users().stream().map(u -> routing.outcomeOf(u, byUser, q)).toList();
-      return each.stream().filter(o -> !o.durable()).findFirst().orElse(each.get(0));
+      return answerFor(r.users().stream().map(u -> routing.outcomeOf(u, byUser, q)).toList());
     }).toList());
-    conn.context().pipeToSelf(done, (outcomes, failure) -> new Delivered(outcomes, failure, message.size()));
+    // The warning (if this delivery is the crossing) is stored before the reply, so a client that reads its
+    // mailbox after our 250 finds it; its failure is logged and never fails the delivery.
+    var answered = done.thenCompose(outcomes -> warnAboutQuota(stored).thenApply(v -> outcomes));
+    conn.context().pipeToSelf(answered, (outcomes, failure) -> new Delivered(outcomes, failure, message.size()));
+  }
+
+  /**
+   * A list's RCPT is answered by its first member whose copy failed, else by its first member's copy. A member
+   * over quota loses its copy without failing the list (else the sender's retry would duplicate the copies the
+   * other members got), unless every member was over quota.
+   */
+  static Delivery.Outcome answerFor(List<Delivery.Outcome> members) {
+    List<Delivery.Outcome> counted = members.size() > 1 && !members.stream().allMatch(Delivery.Outcome::overQuota)
+        ? members.stream().filter(o -> !o.overQuota()).toList() : members;
+    return counted.stream().filter(o -> !o.durable()).findFirst().orElse(counted.get(0));
+  }
+
+  /**
+   * After a delivery, each user whose usage just reached the warning level gets one warning mail; the account
+   * decides, durably, which delivery is the crossing. Completes when every warning due is stored (or failed).
+   */
+  private CompletableFuture<Void> warnAboutQuota(List<String> users) {
+    var quotas = delivery.quotas();
+    if (quotas == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<CompletableFuture<Void>> warnings = new ArrayList<>();
+    for (String user : users) {
+      warnings.add(quotas.warningDue(user).thenCompose(due -> {
+        if (due.isEmpty()) {
+          return CompletableFuture.<Void>completedFuture(null);
+        }
+        int percent = quotas.settings().warningPercent();
+        ByteString warning = QuotaWarningMessage.of(user, quotas.quotaOf(user), due.get(), percent, hostname,
+            ZonedDateTime.now());
+        MessageSummary s = MessageSummary.of(warning.toArrayUnsafe());
+        return delivery.appendUnchecked(warning, new Delivery.Metadata(List.of(), System.currentTimeMillis(),
+                s.envelope(), s.bodyStructure(), s.body()), List.of(new MailboxAddress(user, "INBOX")))
+            .thenAccept(r -> LOG.info("quota_warning_sent user={} bytes={} messages={}", user, due.get().bytes(),
+                due.get().messages()));
+      }).toCompletableFuture().exceptionally(e -> {
+        LOG.warn("quota_warning_failed user={} reason=\"{}\"", user, LogText.clean(String.valueOf(e.getMessage())));
+        return null;
+      }));
+    }
+    return CompletableFuture.allOf(warnings.toArray(CompletableFuture[]::new));
   }
 
   /**
@@ -610,8 +716,14 @@ public abstract class MailTransactionSession implements ProtocolSession {
     resetTransaction();
   }
 
-  /** The reply for one copy that did not become durable: the entity's reason, or 451 for a timeout or crash. */
-  protected static String failureReply(Delivery.Outcome o) {
+  /**
+   * The reply for one copy that did not become durable: over quota by the configured policy, else the entity's
+   * reason, or 451 for a timeout or crash.
+   */
+  protected String failureReply(Delivery.Outcome o) {
+    if (o.overQuota() && delivery.quotas() != null) {
+      return Rejections.overQuota(delivery.quotas().settings().permanent());
+    }
     return o.reply() instanceof MailboxProtocol.Rejected r ? Rejections.atDelivery(r.reason()) : SmtpReply.TEMPORARY;
   }
 

@@ -113,7 +113,7 @@ public final class SmtpSession extends MailTransactionSession {
   @Override
   protected void answerDelivery(List<Delivery.Outcome> outcomes) {
     reply(outcomes.stream().allMatch(Delivery.Outcome::durable) ? SmtpReply.STORED
-        : outcomes.stream().filter(o -> !o.durable()).findFirst().map(MailTransactionSession::failureReply)
+        : outcomes.stream().filter(o -> !o.durable()).findFirst().map(this::failureReply)
             .orElse(SmtpReply.TEMPORARY));
   }
 

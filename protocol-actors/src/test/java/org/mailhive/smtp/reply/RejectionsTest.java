@@ -21,4 +21,10 @@ class RejectionsTest {
     assertEquals("552 5.3.4 Message size exceeds fixed limit", Rejections.atDelivery(Reason.LIMIT));
     assertEquals("451 4.3.0 Temporary failure, try again later", Rejections.atDelivery(Reason.TEMPORARY));
   }
+
+  @Test
+  void overQuotaFollowsThePolicyTemporaryByDefault() {
+    assertEquals("452 4.2.2 Mailbox full", Rejections.overQuota(false));
+    assertEquals("552 5.2.2 Mailbox full", Rejections.overQuota(true));
+  }
 }
