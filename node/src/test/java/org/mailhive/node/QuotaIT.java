@@ -38,18 +38,15 @@ class QuotaIT {
   Path dir;
   TestNode node;
   /**
-   * One cluster port for both starts: Pekko keeps the durable directory (LMDB) in a folder named after the
-   * port when the configured folder is called "ddata", so with an OS-chosen port a restarted node would not
-   * find its users. Production nodes have a fixed port.
+   * Both starts use an OS-chosen cluster port, so the restart also shows that the durable directory (LMDB) does
+   * not depend on the port (DirectoryStoreDir).
    */
   Map<String, Object> config;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
     this.dir = dir;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      config = Map.of("mailhive.cluster.port", free.getLocalPort());
-    }
+    config = Map.of();
     node = TestNode.start(dir, config, Map.of(USER, PASSWORD));
     UserDirectory directory = node.node.directory();
     DirectoryEntry.User u = directory.userEntry(USER).orElseThrow();
