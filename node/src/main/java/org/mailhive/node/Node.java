@@ -85,8 +85,11 @@ public final class Node implements AutoCloseable {
         bound.put(proto, new CompletableFuture<>());
       }
     }
+    List<org.apache.pekko.actor.typed.ActorRef<TcpListener.Command>> listeners =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     Behavior<Void> guardian = Behaviors.setup(ctx -> {
       ActorSystem<Void> sys = ctx.getSystem();
+      GracefulShutdown.register(sys, listeners, settings.node().drainTimeout());
       if (settings.cluster().seedNodes().isEmpty()) {
         Cluster cluster = Cluster.get(sys);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -140,7 +143,8 @@ public final class Node implements AutoCloseable {
             new ListenerSpec("pop3s", host, settings.pop3().tlsPort(), true, tls.serverContext(),
                 settings.pop3().idleTimeout(),
                 conn -> new Pop3Session(conn, settings.pop3(), directory, mailboxes, delivery, ask)))) {
-          ctx.spawn(TcpListener.create(spec, bound.get(spec.protocol())), "listener-" + spec.protocol());
+          listeners.add(
+              ctx.spawn(TcpListener.create(spec, bound.get(spec.protocol())), "listener-" + spec.protocol()));
         }
       }
       return Behaviors.empty();
@@ -165,6 +169,7 @@ public final class Node implements AutoCloseable {
       throw e;
     }
     ports.put("admin", admin.address());
+    GracefulShutdown.closeInServiceStop(system, "mailhive-admin-http", admin);
     Node node = new Node(system, settings, tls, ports, admin, directory);
     List<String> listening = new ArrayList<>();
     ports.forEach((proto, addr) -> listening.add(proto + "=" + addr.getPort()));
@@ -199,9 +204,9 @@ public final class Node implements AutoCloseable {
     return directory;
   }
 
+  /** Runs the coordinated shutdown ({@link GracefulShutdown}: drain, hand-off, leave) and waits for its end. */
   @Override
   public void close() throws Exception {
-    admin.close();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

@@ -34,6 +34,9 @@ final class PekkoConfig {
     // Issue #5: a directory change is visible on every node within one second. Writes go to all nodes at once
     // (WriteAll); the default 500 ms before local subscribers hear of a change would spend half of that second.
     m.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");
+    // The drain phase waits for sessions up to drain-timeout; Pekko's default phase timeout (5 s) would cut it short.
+    m.put("pekko.coordinated-shutdown.phases.service-requests-done.timeout",
+        s.node().drainTimeout().plus(GracefulShutdown.CLOSE_MARGIN).plusSeconds(2).toMillis() + "ms");
     return ConfigFactory.parseMap(m).withFallback(base);
   }
 

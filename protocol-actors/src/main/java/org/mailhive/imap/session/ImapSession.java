@@ -52,6 +52,7 @@ import org.mailhive.net.Connection;
 import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.net.ProtocolSession;
+import org.mailhive.net.SessionEnd;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.shard.MailboxSharding;
 
@@ -248,6 +249,25 @@ public final class ImapSession implements ProtocolSession {
     untagged(ImapResponse.BYE_AUTOLOGOUT);
     state = State.LOGOUT;
     conn.close("idle_timeout");
+  }
+
+  // RFC 3501 §7.1.5: BYE may come at any time, but it must not cut off a command the client has sent (an APPEND
+  // literal on its way, a STORE waiting for the entity), so the connection asks this first.
+  @Override
+  public boolean betweenCommands() {
+    return wantsInput() && !decoder.midCommand();
+  }
+
+  @Override
+  public void onServerEnd(SessionEnd why) {
+    untagged(switch (why) {
+      case NODE_SHUTDOWN -> ImapResponse.BYE_SHUTDOWN;
+      case ADMIN_KICK -> ImapResponse.BYE_KICKED;
+    });
+    state = State.LOGOUT;
+    leaveMailbox();
+    releaseUser();
+    conn.close(why.logReason());
   }
 
   @Override
@@ -470,6 +490,7 @@ public final class ImapSession implements ProtocolSession {
     }
     user = m.user().get();
     countedUser = user;
+    conn.loggedIn(user);
     state = State.AUTHENTICATED;
     conn.context().getLog().info("auth_ok proto=imap user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
         m.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());

@@ -251,6 +251,7 @@ public final class SmtpSession extends MailTransactionSession {
       reply(SmtpReply.AUTH_TEMPORARY);
     } else if (a.user().isPresent()) {
       user = a.user().get();
+      conn.loggedIn(user);
       conn.context().getLog().info("auth_ok proto={} user={} mech={} rip={} tls={} sid={}", protocol(),
           LogText.clean(user), a.mech(), ip(), conn.tlsActive(), conn.sid());
       reply(SmtpReply.AUTH_OK);
