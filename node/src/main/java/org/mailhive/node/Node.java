@@ -33,6 +33,8 @@ import org.mailhive.imap.session.ImapSession;
 import org.mailhive.net.ListenerSpec;
 import org.mailhive.node.admin.AdminHttpServer;
 import org.mailhive.node.admin.AdminSettings;
+import org.mailhive.node.admin.ClusterAdmin;
+import org.mailhive.node.admin.NodeControl;
 import org.mailhive.net.SessionFactory;
 import org.mailhive.net.TcpListener;
 import org.mailhive.pop3.session.Pop3Session;
@@ -95,8 +97,12 @@ public final class Node implements AutoCloseable {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
       ctx.spawn(MembershipLog.create(), "membership-log");
+      org.apache.pekko.actor.Address self = Cluster.get(sys).selfMember().address();
+      ctx.spawn(NodeControl.create(self.getHost().orElse("local") + ":" + self.getPort().orElse(0),
+          settings.node().drainTimeout()), "node-control");
       DistributedData ddata = DistributedData.get(sys);
       directory.replicate(sys, ddata.replicator(), ddata.selfUniqueAddress(), ctx);
+      org.mailhive.shard.NodeWeights.of(sys).follow(ctx);
       // Bodies are kept on the store node of the user's shard (BlobEntity); an edge-only node keeps none.
       BlobStore blobs = settings.node().hasRole(MailboxSharding.STORE_ROLE)
           ? new BlobStore(settings.node().dataDir().resolve("blobs"), Delivery.ioExecutor(sys)) : null;
@@ -162,7 +168,8 @@ public final class Node implements AutoCloseable {
     }
     AdminHttpServer admin;
     try {
-      admin = AdminHttpServer.start(AdminSettings.load(config, settings.node().bindAddress()), directory);
+      admin = AdminHttpServer.start(AdminSettings.load(config, settings.node().bindAddress()), directory,
+          new ClusterAdmin(system, settings.cluster().shardCount()));
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
