@@ -24,7 +24,8 @@ import org.mailhive.node.admin.AdminCli;
 /**
  * The cluster admin commands against two in-process nodes on 127.0.0.1 and 127.0.0.2 (#6): {@code cluster status}
  * sees both, {@code where} names the node of a user's shard, {@code weight NODE 0} moves it to the other node
- * while the user's IMAP session goes on working, and {@code kick} ends that session with {@code * BYE}.
+ * while the user's IMAP sessions go on working — one of them in IDLE still gets the push for mail delivered after
+ * the move (acceptance 4, in-process) — and {@code kick} ends both sessions with {@code * BYE}.
  */
 class ClusterAdminIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,8 +88,8 @@ class ClusterAdminIT {
     }
   }
 
-  private static LineClient imapOnB() throws Exception {
-    LineClient imap = new LineClient("127.0.0.2", b.imapPort());
+  private static LineClient imapOn(TestNode node, String host) throws Exception {
+    LineClient imap = new LineClient(host, node.imapPort());
     assertTrue(imap.line().startsWith("* OK"));
     assertTrue(LineClient.last(imap.imap("l1", "LOGIN " + USER + " \"" + a.password() + "\"")).startsWith("l1 OK"));
     assertTrue(LineClient.last(imap.imap("s1", "SELECT INBOX")).startsWith("s1 OK"));
@@ -97,7 +98,10 @@ class ClusterAdminIT {
 
   @Test
   void whereFollowsAWeightOfZeroAndKickEndsTheSessionWithBye() throws Exception {
-    try (LineClient imap = imapOnB()) {
+    try (LineClient imap = imapOn(b, "127.0.0.2");
+         LineClient idle = imapOn(a, "127.0.0.1")) {
+      idle.send("i1 IDLE\r\n");
+      assertTrue(idle.line().startsWith("+"));
       JsonNode where = json("where", USER, "--json");
       String first = where.path("node").asText(null);
       assertNotNull(first, where.toString());
@@ -113,7 +117,7 @@ class ClusterAdminIT {
         assertEquals(100, n.path("weight").asInt(), status.toString());
         sessions += n.path("sessions").asInt();
       }
-      assertEquals(1, sessions, status.toString());
+      assertEquals(2, sessions, status.toString());
 
       assertTrue(admin("weight", first, "0").contains("set to 0"));
       String[] now = {first};
@@ -135,11 +139,28 @@ class ClusterAdminIT {
       }
       assertTrue(LineClient.last(imap.imap("s2", "STATUS INBOX (MESSAGES)")).startsWith("s2 OK"));
 
+      // The IDLE session never polled; it followed the mailbox to its new node and gets the push.
+      try (LineClient smtp = new LineClient("127.0.0.1", a.smtpPort())) {
+        assertTrue(smtp.smtpReply().startsWith("220"));
+        assertTrue(smtp.smtp("EHLO test.example").startsWith("250"));
+        assertTrue(smtp.smtp("MAIL FROM:<sender@example.org>").startsWith("250"));
+        assertTrue(smtp.smtp("RCPT TO:<" + USER + ">").startsWith("250"));
+        assertTrue(smtp.smtp("DATA").startsWith("354"));
+        assertTrue(smtp.smtp("Subject: after the move\r\n\r\nhello\r\n.").startsWith("250"));
+      }
+      String pushed = idle.line();
+      assertTrue(pushed.matches("\\* \\d+ EXISTS"), pushed);
+
       JsonNode kicked = json("kick", USER, "--json");
-      assertEquals(1, kicked.path("sessions").asInt(), kicked.toString());
-      String bye = imap.line();
-      assertTrue(bye.startsWith("* BYE [UNAVAILABLE]"), bye);
-      assertNull(imap.line());
+      assertEquals(2, kicked.path("sessions").asInt(), kicked.toString());
+      for (LineClient c : new LineClient[] {imap, idle}) {
+        String line = c.line();
+        for (int i = 0; i < 5 && line != null && !line.startsWith("* BYE"); i++) {
+          line = c.line(); // untagged updates (RECENT, FETCH) may come first
+        }
+        assertTrue(line != null && line.startsWith("* BYE [UNAVAILABLE]"), line);
+        assertNull(c.line());
+      }
     } finally {
       admin("weight", "127.0.0.1", "100");
       admin("weight", "127.0.0.2", "100");

@@ -210,6 +210,12 @@ public final class ImapSession implements ProtocolSession {
   @Override
   public void onMessage(ConnectionActor.Command message) {
     if (message instanceof ChangePushed p) {
+      if (p.change() instanceof MailboxProtocol.Moved) {
+        if (view != null) {
+          mailboxes.mailbox(view.address).tell(new MailboxProtocol.Subscribe(listener));
+        }
+        return;
+      }
       if (view != null) {
         view.onChange(p.change());
         if (idleTag != null) {
