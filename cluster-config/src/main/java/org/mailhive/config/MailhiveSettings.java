@@ -15,7 +15,8 @@ public record MailhiveSettings(
     SmtpSettings smtp, LmtpSettings lmtp, ImapSettings imap, Pop3Settings pop3, AuthSettings auth,
     QuotaSettings quota) {
 
-  public record NodeSettings(String bindAddress, Path dataDir, String hostname, Set<String> roles, int weight) {
+  public record NodeSettings(String bindAddress, Path dataDir, String hostname, Set<String> roles, int weight,
+                             Duration drainTimeout) {
     public boolean hasRole(String role) {
       return roles.contains(role);
     }
@@ -144,7 +145,8 @@ public record MailhiveSettings(
       throw new SettingsException(r.key("roles"), "[]", "needs at least one of edge, store");
     }
     Path dataDir = Path.of(r.nonEmpty("data-dir"));
-    return new NodeSettings(bind, dataDir, r.nonEmpty("hostname"), Set.copyOf(roles), (int) r.intIn("weight", 0, 1000));
+    return new NodeSettings(bind, dataDir, r.nonEmpty("hostname"), Set.copyOf(roles), (int) r.intIn("weight", 0, 1000),
+        r.durationIn("drain-timeout", Duration.ZERO, Duration.ofMinutes(10)));
   }
 
   private static ClusterSettings cluster(SettingsReader r) {

@@ -80,6 +80,18 @@ public final class MailboxEntity
         .build();
   }
 
+  // Subscribers are runtime state and die with this incarnation; tell them, so they follow the mailbox to the node
+  // its shard moves to (#6 drain: an IDLE session stays open and still gets the new-mail push after the move).
+  @Override
+  public org.apache.pekko.persistence.typed.javadsl.SignalHandler<MailboxState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(org.apache.pekko.actor.typed.PostStop.instance(), state -> {
+          MailboxProtocol.Moved moved = new MailboxProtocol.Moved(persistenceId().entityId());
+          listeners.forEach(l -> l.tell(moved));
+        })
+        .build();
+  }
+
   @Override
   public EventHandler<MailboxState, MailboxEvent> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent(MailboxState::apply);

@@ -78,7 +78,8 @@ public final class MailboxProtocol {
   public enum Reason { NOT_FOUND, ALREADY_EXISTS, OVER_QUOTA, EXPUNGED, READ_ONLY, LIMIT, TEMPORARY }
 
   /** Pushed to every subscribed session after the change is durable. */
-  public sealed interface Change extends CborSerializable permits MessagesAdded, FlagsUpdated, MessagesRemoved {}
+  public sealed interface Change extends CborSerializable
+      permits MessagesAdded, FlagsUpdated, MessagesRemoved, Moved {}
 
   /** {@code recent}: the receiving session is the one that owns \Recent for these messages. */
   public record MessagesAdded(List<MessageMeta> messages, boolean recent) implements Change {
@@ -90,4 +91,11 @@ public final class MailboxProtocol {
   public record FlagsUpdated(List<UidFlags> changed) implements Change {}
 
   public record MessagesRemoved(List<Long> uids) implements Change {}
+
+  /**
+   * The entity stopped (its shard was handed off to another node by a drain or a rolling restart, or it was
+   * passivated) and has forgotten its subscribers: subscribe again, which starts it where its shard lives now, so
+   * an IDLE session keeps getting pushes after the move. Not a change of the mailbox itself.
+   */
+  public record Moved(String entityId) implements Change {}
 }

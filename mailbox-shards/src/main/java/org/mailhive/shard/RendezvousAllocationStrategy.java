@@ -18,7 +18,9 @@ import scala.concurrent.Future;
 
 /**
  * Places each shard on the first store node of its {@link RendezvousPlacement} order among the shard regions the
- * coordinator knows, with each node's weight from its {@link ShardWeights} role.
+ * coordinator knows, with each node's current weight ({@link NodeWeights}: set at runtime, else its
+ * {@link ShardWeights} role). The weights are read at every allocation and rebalance, so a weight set to 0 at
+ * runtime drains the node at the next rebalance tick ({@code pekko.cluster.sharding.rebalance-interval}).
  *
  * <p>Rebalancing only drains: shards on a node with weight 0 move away (at most {@code maxSimultaneousMoves} at a
  * time) when some node has a weight above 0. It deliberately does not move a shard to its first-choice node when
@@ -33,6 +35,7 @@ public final class RendezvousAllocationStrategy extends ShardCoordinator.Abstrac
 
   private final int maxSimultaneousMoves;
   private Cluster cluster;
+  private NodeWeights nodeWeights;
 
   public RendezvousAllocationStrategy(int maxSimultaneousMoves) {
     this.maxSimultaneousMoves = maxSimultaneousMoves;
@@ -41,6 +44,7 @@ public final class RendezvousAllocationStrategy extends ShardCoordinator.Abstrac
   @Override
   public void start(org.apache.pekko.actor.ActorSystem system) {
     cluster = Cluster.get(system);
+    nodeWeights = NodeWeights.of(org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system));
   }
 
   @Override
@@ -104,7 +108,7 @@ public final class RendezvousAllocationStrategy extends ShardCoordinator.Abstrac
     for (Member m : cluster.state().getMembers()) {
       String key = nodeKey(m.address());
       if (nodes.contains(key)) {
-        byNode.put(key, ShardWeights.of(m.getRoles()));
+        byNode.put(key, nodeWeights.weightOf(m));
       }
     }
     for (String node : nodes) {

@@ -19,9 +19,21 @@ import org.apache.pekko.cluster.MemberStatus;
  */
 public final class ReplicaNodes {
   private final Cluster cluster;
+  private final NodeWeights nodeWeights;
 
   public ReplicaNodes(Cluster cluster) {
     this.cluster = cluster;
+    this.nodeWeights = NodeWeights.of(org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(cluster.system()));
+  }
+
+  /** The reachable, up store nodes in the shard's order of preference with the current weights. */
+  public List<Address> ranking(String shardId) {
+    Map<String, Address> nodes = liveStoreNodes();
+    List<Address> out = new ArrayList<>();
+    for (String node : RendezvousPlacement.ranking(shardId, weights(nodes.keySet()))) {
+      out.add(nodes.get(node));
+    }
+    return out;
   }
 
   public Optional<Address> replicaOf(String shardId) {
@@ -63,7 +75,7 @@ public final class ReplicaNodes {
     for (Member m : cluster.state().getMembers()) {
       String key = RendezvousAllocationStrategy.nodeKey(m.address());
       if (nodes.contains(key)) {
-        w.put(key, ShardWeights.of(m.getRoles()));
+        w.put(key, nodeWeights.weightOf(m));
       }
     }
     return w;

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.mailhive.config.SettingsException;
 
 /**
@@ -20,7 +21,13 @@ public final class Main {
     try {
       config = load(args);
       Node node = Node.start(config);
+      // SIGTERM (systemd stop, kill, a rolling restart) runs the graceful shutdown and then exits 0: it is the
+      // normal way to stop a node, not a failure. Without this handler the JVM would run the same shutdown from
+      // its shutdown hook but report 143. SIGINT (Ctrl-C) still goes through Pekko's JVM shutdown hook.
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> CoordinatedShutdown.get(node.system())
+          .runAll(GracefulShutdown.SigTerm.INSTANCE));
       node.system().getWhenTerminated().toCompletableFuture().join();
+      System.exit(0);
     } catch (SettingsException | ConfigException | IllegalArgumentException e) {
       System.err.println("mailhive: configuration error: " + e.getMessage());
       System.exit(2);

@@ -34,6 +34,8 @@ import org.mailhive.imap.session.ImapSession;
 import org.mailhive.net.ListenerSpec;
 import org.mailhive.node.admin.AdminHttpServer;
 import org.mailhive.node.admin.AdminSettings;
+import org.mailhive.node.admin.ClusterAdmin;
+import org.mailhive.node.admin.NodeControl;
 import org.mailhive.net.SessionFactory;
 import org.mailhive.net.TcpListener;
 import org.mailhive.pop3.session.Pop3Session;
@@ -91,15 +93,22 @@ public final class Node implements AutoCloseable {
     }
     // The outbound queue of an edge node, for the admin status; an edge-less node has none.
     CompletableFuture<OutboundQueue> outboundRef = new CompletableFuture<>();
+    List<org.apache.pekko.actor.typed.ActorRef<TcpListener.Command>> listeners =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
     Behavior<Void> guardian = Behaviors.setup(ctx -> {
       ActorSystem<Void> sys = ctx.getSystem();
+      GracefulShutdown.register(sys, listeners, settings.node().drainTimeout());
       if (settings.cluster().seedNodes().isEmpty()) {
         Cluster cluster = Cluster.get(sys);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
       ctx.spawn(MembershipLog.create(), "membership-log");
+      org.apache.pekko.actor.Address self = Cluster.get(sys).selfMember().address();
+      ctx.spawn(NodeControl.create(self.getHost().orElse("local") + ":" + self.getPort().orElse(0),
+          settings.node().drainTimeout()), "node-control");
       DistributedData ddata = DistributedData.get(sys);
       directory.replicate(sys, ddata.replicator(), ddata.selfUniqueAddress(), ctx);
+      org.mailhive.shard.NodeWeights.of(sys).follow(ctx);
       // Bodies are kept on the store node of the user's shard (BlobEntity); an edge-only node keeps none.
       BlobStore blobs = settings.node().hasRole(MailboxSharding.STORE_ROLE)
           ? new BlobStore(settings.node().dataDir().resolve("blobs"), Delivery.ioExecutor(sys)) : null;
@@ -153,7 +162,8 @@ public final class Node implements AutoCloseable {
             new ListenerSpec("pop3s", host, settings.pop3().tlsPort(), true, tls.serverContext(),
                 settings.pop3().idleTimeout(),
                 conn -> new Pop3Session(conn, settings.pop3(), directory, mailboxes, delivery, ask)))) {
-          ctx.spawn(TcpListener.create(spec, bound.get(spec.protocol())), "listener-" + spec.protocol());
+          listeners.add(
+              ctx.spawn(TcpListener.create(spec, bound.get(spec.protocol())), "listener-" + spec.protocol()));
         }
       }
       return Behaviors.empty();
@@ -174,13 +184,15 @@ public final class Node implements AutoCloseable {
     AdminHttpServer admin;
     try {
       admin = AdminHttpServer.start(AdminSettings.load(config, settings.node().bindAddress()), directory,
-          settings.node().hasRole("edge") ? outboundRef.getNow(null) : null);
+          settings.node().hasRole("edge") ? outboundRef.getNow(null) : null,
+          new ClusterAdmin(system, settings.cluster().shardCount()));
     } catch (Exception e) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
       throw e;
     }
     ports.put("admin", admin.address());
+    GracefulShutdown.closeInServiceStop(system, "mailhive-admin-http", admin);
     Node node = new Node(system, settings, tls, ports, admin, directory);
     List<String> listening = new ArrayList<>();
     ports.forEach((proto, addr) -> listening.add(proto + "=" + addr.getPort()));
@@ -215,9 +227,9 @@ public final class Node implements AutoCloseable {
     return directory;
   }
 
+  /** Runs the coordinated shutdown ({@link GracefulShutdown}: drain, hand-off, leave) and waits for its end. */
   @Override
   public void close() throws Exception {
-    admin.close();
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

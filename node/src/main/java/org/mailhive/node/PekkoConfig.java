@@ -29,11 +29,15 @@ final class PekkoConfig {
     m.put("mailhive.journal.dir", journalDir(s).toString());
     m.put("pekko.persistence.snapshot-store.local.dir", s.node().dataDir().resolve("snapshots").toString());
     // The directory (users, domains, aliases, lists) survives a restart of every node at once: LMDB under data/.
-    m.put("pekko.cluster.distributed-data.durable.keys", List.of(org.mailhive.directory.UserDirectory.KEY_ID));
+    m.put("pekko.cluster.distributed-data.durable.keys",
+        List.of(org.mailhive.directory.UserDirectory.KEY_ID, org.mailhive.shard.NodeWeights.KEY_ID));
     m.put("pekko.cluster.distributed-data.durable.lmdb.dir", DirectoryStoreDir.prepare(s.node().dataDir()).toString());
     // Issue #5: a directory change is visible on every node within one second. Writes go to all nodes at once
     // (WriteAll); the default 500 ms before local subscribers hear of a change would spend half of that second.
     m.put("pekko.cluster.distributed-data.notify-subscribers-interval", "100ms");
+    // The drain phase waits for sessions up to drain-timeout; Pekko's default phase timeout (5 s) would cut it short.
+    m.put("pekko.coordinated-shutdown.phases.service-requests-done.timeout",
+        s.node().drainTimeout().plus(GracefulShutdown.CLOSE_MARGIN).plusSeconds(2).toMillis() + "ms");
     return ConfigFactory.parseMap(m).withFallback(base);
   }
 

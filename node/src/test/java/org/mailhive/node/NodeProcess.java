@@ -112,6 +112,14 @@ final class NodeProcess implements AutoCloseable {
     return ports.get(proto);
   }
 
+  /**
+   * SIGTERM, as a service manager stops a node; unlike {@link Process#destroy()} this keeps reading the node's
+   * output, so {@link #awaitLog} sees what it logs while it shuts down.
+   */
+  void sigterm() {
+    process.toHandle().destroy();
+  }
+
   /** SIGKILL: no shutdown hooks, no flushing; only what was already durable survives. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();

@@ -29,4 +29,7 @@ public interface Connection {
 
   /** Short id of this connection, in every log line of the session. */
   String sid();
+
+  /** The session logged in as {@code user}: from now on {@code mailhive-admin kick USER} reaches it. */
+  void loggedIn(String user);
 }

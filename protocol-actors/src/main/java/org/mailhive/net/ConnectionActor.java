@@ -51,6 +51,14 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
 
   enum OutputAck implements Command { INSTANCE }
 
+  /**
+   * The server ends this session ({@link SessionEnd}): the goodbye goes out as soon as the session is between
+   * commands, so a command in flight gets its answer first, and at the latest after {@code timeout}.
+   */
+  public record End(SessionEnd why, Duration timeout) implements Command {}
+
+  private enum EndDeadline implements Command { INSTANCE }
+
   private enum IdleTimeout implements Command { INSTANCE }
 
   private enum CloseTimeout implements Command { INSTANCE }
@@ -75,6 +83,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private ActorRef<Ack> pendingInputAck;
   private TlsEngine tls;
   private boolean closing;
+  private SessionEnd ending;
   private boolean completeSent;
   private String closeReason = "client";
   private long bytesIn;
@@ -95,6 +104,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       tls = TlsEngine.server(spec.tls());
     }
     armIdleTimer();
+    LiveConnections.of(context.getSystem()).opened(context.getSelf());
     session.onStart();
   }
 
@@ -113,8 +123,14 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         .onMessage(StreamFailed.class, m -> stop("io_error"))
         .onMessage(IdleTimeout.class, m -> { session.onIdleTimeout(); return afterSession(); })
         .onMessage(CloseTimeout.class, m -> stop(closeReason))
+        .onMessage(End.class, this::onEnd)
+        .onMessage(EndDeadline.class, m -> { endSession(); return afterSession(); })
         .onMessage(Command.class, m -> { session.onMessage(m); return afterSession(); })
-        .onSignal(PostStop.class, s -> { session.onClosed(); return this; })
+        .onSignal(PostStop.class, s -> {
+          LiveConnections.of(getContext().getSystem()).closed(getContext().getSelf());
+          session.onClosed();
+          return this;
+        })
         .build();
   }
 
@@ -146,7 +162,24 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     return afterSession();
   }
 
+  private Behavior<Command> onEnd(End m) {
+    if (!closing && ending == null) {
+      ending = m.why();
+      timers.startSingleTimer(EndDeadline.INSTANCE, m.timeout());
+    }
+    return afterSession();
+  }
+
+  private void endSession() {
+    if (ending != null && !closing) {
+      session.onServerEnd(ending);
+    }
+  }
+
   private Behavior<Command> afterSession() {
+    if (ending != null && !closing && session.betweenCommands()) {
+      endSession();
+    }
     flush();
     maybeAckInput();
     return this;
@@ -265,6 +298,11 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     @Override
     public String sid() {
       return sid;
+    }
+
+    @Override
+    public void loggedIn(String user) {
+      LiveConnections.of(getContext().getSystem()).loggedIn(getContext().getSelf(), user);
     }
   }
 }

@@ -28,4 +28,19 @@ public interface ProtocolSession {
 
   /** The connection is gone (either side); release subscriptions. */
   void onClosed();
+
+  /**
+   * True when no command is running and none is partly received (an APPEND literal, a DATA transfer): the moment
+   * a session may be ended without losing a command the client already sent. The default, {@link #wantsInput()},
+   * is right for a session that reads whole lines.
+   */
+  default boolean betweenCommands() {
+    return wantsInput();
+  }
+
+  /**
+   * The server ends the session: send the protocol's goodbye for {@code why} and close. The connection calls this
+   * once, when {@link #betweenCommands()} or when the drain timeout has passed.
+   */
+  void onServerEnd(SessionEnd why);
 }

@@ -36,4 +36,9 @@ final class RefusingSession implements ProtocolSession {
 
   @Override
   public void onClosed() {}
+
+  @Override
+  public void onServerEnd(SessionEnd why) {
+    conn.close(why.logReason());
+  }
 }

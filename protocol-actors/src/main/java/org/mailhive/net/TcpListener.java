@@ -29,7 +29,13 @@ import org.apache.pekko.util.ByteString;
 public final class TcpListener {
   private TcpListener() {}
 
-  public sealed interface Command permits Accepted, BindFailed, Bound, ConnectionEnded {}
+  public sealed interface Command permits Accepted, BindFailed, Bound, ConnectionEnded, Unbind {}
+
+  /**
+   * Stop accepting connections (the node is draining). The connections already open are children of this actor
+   * and stay; {@code done} completes once the port is closed.
+   */
+  public record Unbind(java.util.concurrent.CompletableFuture<Void> done) implements Command {}
 
   record ConnectionEnded(InetAddress client) implements Command {}
 
@@ -55,11 +61,13 @@ public final class TcpListener {
           .run(mat);
       ctx.pipeToSelf(binding, (b, ex) -> ex == null ? new Bound(b) : new BindFailed(ex));
       Map<InetAddress, Integer> perClient = new HashMap<>();
+      Tcp.ServerBinding[] bound = {null};
       return Behaviors.receive(Command.class)
           .onMessage(Bound.class, m -> {
             ctx.getLog().info("listening proto={} addr={}:{} tls={}", spec.protocol(), spec.host(),
                 m.binding().localAddress().getPort(), spec.implicitTls() ? "implicit" : "starttls");
             onBound.complete(m.binding().localAddress());
+            bound[0] = m.binding();
             return Behaviors.same();
           })
           .onMessage(BindFailed.class, m -> {
@@ -67,6 +75,16 @@ public final class TcpListener {
                 spec.port(), LogText.clean(String.valueOf(m.cause().getMessage())));
             onBound.completeExceptionally(m.cause());
             return Behaviors.stopped();
+          })
+          .onMessage(Unbind.class, m -> {
+            if (bound[0] == null) {
+              m.done().complete(null);
+            } else {
+              bound[0].unbind().whenComplete((d, ex) -> m.done().complete(null));
+              ctx.getLog().info("unbound proto={} addr={}:{}", spec.protocol(), spec.host(),
+                  bound[0].localAddress().getPort());
+            }
+            return Behaviors.same();
           })
           .onMessage(Accepted.class, m -> accept(ctx, mat, spec, m.connection(), perClient))
           .onMessage(ConnectionEnded.class, m -> {

@@ -22,13 +22,15 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code mailhive-admin}: users, domains, aliases, lists, quotas and passwords of a running cluster, through one
- * node's admin HTTP API (the change reaches every node through the replicated directory). Exit codes: 0 done,
+ * node's admin HTTP API (the change reaches every node through the replicated directory); and the cluster itself
+ * ({@link ClusterCommands}: status, where a user lives, node weights, kick). Exit codes: 0 done,
  * 2 bad input, 3 node unreachable or failed, 4 no such entry.
  */
 @Command(name = "mailhive-admin", mixinStandardHelpOptions = true, version = "mailhive-admin 0.1",
-    description = "Manage the Mailhive directory of a running cluster.",
+    description = "Manage the Mailhive directory and cluster of a running cluster.",
     subcommands = {AdminCli.Users.class, AdminCli.Domains.class, AdminCli.Aliases.class, AdminCli.Lists.class,
-        AdminCli.Quota.class, AdminCli.Import.class, AdminCli.Queue.class})
+        AdminCli.Quota.class, AdminCli.Import.class, AdminCli.Queue.class, ClusterCommands.Cluster.class,
+        ClusterCommands.Where.class, ClusterCommands.Weight.class, ClusterCommands.Kick.class})
 public final class AdminCli {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * PUT    /api/directory/{kind}/{name}   JSON fields            create, or change the fields given
  * DELETE /api/directory/{kind}/{name}                          remove
  * POST   /api/directory/import/{passwd-file|aliases}?default-domain=D   body: the file
+ * GET    /api/cluster/status                                   nodes, roles, weights, shards, sessions, degraded writes
+ * GET    /api/cluster/where/{user}                             the node hosting the user's shard, and its replica
+ * PUT    /api/cluster/weight/{node}     {"weight":N}           a store node's weight at runtime; 0 drains it
+ * POST   /api/cluster/kick/{user}                              end the user's sessions on every node
  * </pre>
  * Replies: 200 {@code {"confirmed":true|false}} (false: written on this node, still spreading), 400/404
  * {@code {"error":"…"}}. Password hashes are never sent back, only their scheme.
@@ -61,21 +65,25 @@ public final class AdminHttpServer implements AutoCloseable {
   private final ExecutorService executor;
   private final UserDirectory directory;
   private final OutboundQueue outbound;
+  private final ClusterAdmin cluster;
+  private static final String CLUSTER_PREFIX = "/api/cluster/";
+  private static final long CLUSTER_TIMEOUT_S = 20;
 
   private AdminHttpServer(HttpServer server, ExecutorService executor, UserDirectory directory,
-                          OutboundQueue outbound) {
+                          OutboundQueue outbound, ClusterAdmin cluster) {
+    this.cluster = cluster;
     this.server = server;
     this.executor = executor;
     this.directory = directory;
     this.outbound = outbound;
   }
 
-  public static AdminHttpServer start(AdminSettings settings, UserDirectory directory) throws IOException {
-    return start(settings, directory, null);
-  }
-
-  /** @param outbound the node's outbound queue for {@code GET /api/queue}; null on a node without one */
-  public static AdminHttpServer start(AdminSettings settings, UserDirectory directory, OutboundQueue outbound)
+  /**
+   * @param outbound the node's outbound queue for {@code GET /api/queue}; null on a node without one
+   * @param cluster answers {@code /api/cluster/*}; null where there is no cluster to ask (tests of the directory API)
+   */
+  public static AdminHttpServer start(AdminSettings settings, UserDirectory directory, OutboundQueue outbound,
+                                      ClusterAdmin cluster)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.httpPort()), 16);
     // Two threads: a password change spends ~50 ms of Argon2id; the API is for admins, not for load.
@@ -84,7 +92,7 @@ public final class AdminHttpServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    AdminHttpServer admin = new AdminHttpServer(server, executor, directory, outbound);
+    AdminHttpServer admin = new AdminHttpServer(server, executor, directory, outbound, cluster);
     server.setExecutor(executor);
     server.createContext("/api/", admin::handle);
     server.createContext(QUEUE_PATH, admin::handleQueue);
@@ -151,6 +159,9 @@ public final class AdminHttpServer implements AutoCloseable {
 
   private Reply route(HttpExchange ex) throws Exception {
     String path = ex.getRequestURI().getRawPath();
+    if (path.startsWith(CLUSTER_PREFIX)) {
+      return clusterRoute(ex, path.substring(CLUSTER_PREFIX.length()));
+    }
     if (!path.startsWith(PREFIX)) {
       return error(404, "no such path: " + path);
     }
@@ -186,6 +197,47 @@ public final class AdminHttpServer implements AutoCloseable {
       }
       default -> error(405, "use GET, PUT or DELETE");
     };
+  }
+
+  private Reply clusterRoute(HttpExchange ex, String rest) throws Exception {
+    String[] parts = rest.split("/", 2);
+    String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+    String arg = parts.length < 2 ? "" : URLDecoder.decode(parts[1], StandardCharsets.UTF_8).trim();
+    java.util.concurrent.CompletionStage<? extends JsonNode> answer;
+    switch (parts[0]) {
+      case "status" -> {
+        if (!method.equals("GET")) {
+          return error(405, "status takes GET");
+        }
+        answer = cluster.status();
+      }
+      case "where" -> {
+        if (!method.equals("GET") || arg.isEmpty()) {
+          return error(405, "where takes GET /api/cluster/where/{user}");
+        }
+        answer = cluster.where(arg);
+      }
+      case "weight" -> {
+        if (!method.equals("PUT") || arg.isEmpty()) {
+          return error(405, "weight takes PUT /api/cluster/weight/{node} with {\"weight\":N}");
+        }
+        JsonNode b = JSON.readTree(body(ex));
+        if (b == null || !b.path("weight").canConvertToInt() || !b.path("weight").isIntegralNumber()) {
+          throw new IllegalArgumentException("body must be {\"weight\": N} with N from 0 to 1000");
+        }
+        answer = cluster.setWeight(arg, b.get("weight").asInt());
+      }
+      case "kick" -> {
+        if (!method.equals("POST") || arg.isEmpty()) {
+          return error(405, "kick takes POST /api/cluster/kick/{user}");
+        }
+        answer = cluster.kick(arg);
+      }
+      default -> {
+        return error(404, "no such path: " + CLUSTER_PREFIX + rest + " (status, where, weight, kick)");
+      }
+    }
+    return new Reply(200, answer.toCompletableFuture().get(CLUSTER_TIMEOUT_S, TimeUnit.SECONDS));
   }
 
   private Reply written(UserDirectory.WriteResult r) {

@@ -87,6 +87,11 @@ public final class ImapFrameDecoder {
     this.maxLinesPerCommand = maxLinesPerCommand;
   }
 
+  /** True while part of a command (a line without its end, a literal being received) has arrived. */
+  public boolean midCommand() {
+    return mode != Mode.LINE || command.length() > 0 || lineBytes > 0;
+  }
+
   /** Consumes the next bytes from the client and returns what they completed, in order. */
   public List<Event> feed(ByteString bytes) {
     List<Event> events = new ArrayList<>(1);

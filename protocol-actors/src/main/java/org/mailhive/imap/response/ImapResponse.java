@@ -15,6 +15,9 @@ public final class ImapResponse {
   public static final String BYE_LOGOUT = "BYE Logging out";
   public static final String BYE_AUTOLOGOUT = "BYE Autologout; idle for too long";
   public static final String BYE_AUTH_FAILURES = "BYE [UNAVAILABLE] Too many failed logins";
+  // RFC 5530 §3: UNAVAILABLE is a temporary failure, so a client reconnects (to another node) rather than giving up.
+  public static final String BYE_SHUTDOWN = "BYE [UNAVAILABLE] Server shutting down, reconnect";
+  public static final String BYE_KICKED = "BYE [UNAVAILABLE] Disconnected by the administrator";
   public static final String UNKNOWN_COMMAND = "[CLIENTBUG] Unknown command";
   public static final String WRONG_STATE = "[CLIENTBUG] Command not valid in this state";
   public static final String LINE_TOO_LONG = "[TOOBIG] Command line too long";

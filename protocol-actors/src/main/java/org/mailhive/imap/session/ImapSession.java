@@ -58,6 +58,7 @@ import org.mailhive.net.ProtocolSession;
 import org.mailhive.sasl.Authenticator;
 import org.mailhive.sasl.SaslResponse;
 import org.mailhive.sasl.ScramSha256Server;
+import org.mailhive.net.SessionEnd;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.shard.MailboxSharding;
 
@@ -227,6 +228,12 @@ public final class ImapSession implements ProtocolSession {
   @Override
   public void onMessage(ConnectionActor.Command message) {
     if (message instanceof ChangePushed p) {
+      if (p.change() instanceof MailboxProtocol.Moved) {
+        if (view != null) {
+          mailboxes.mailbox(view.address).tell(new MailboxProtocol.Subscribe(listener));
+        }
+        return;
+      }
       if (view != null) {
         view.onChange(p.change());
         if (idleTag != null) {
@@ -268,6 +275,25 @@ public final class ImapSession implements ProtocolSession {
     untagged(ImapResponse.BYE_AUTOLOGOUT);
     state = State.LOGOUT;
     conn.close("idle_timeout");
+  }
+
+  // RFC 3501 §7.1.5: BYE may come at any time, but it must not cut off a command the client has sent (an APPEND
+  // literal on its way, a STORE waiting for the entity), so the connection asks this first.
+  @Override
+  public boolean betweenCommands() {
+    return wantsInput() && !decoder.midCommand();
+  }
+
+  @Override
+  public void onServerEnd(SessionEnd why) {
+    untagged(switch (why) {
+      case NODE_SHUTDOWN -> ImapResponse.BYE_SHUTDOWN;
+      case ADMIN_KICK -> ImapResponse.BYE_KICKED;
+    });
+    state = State.LOGOUT;
+    leaveMailbox();
+    releaseUser();
+    conn.close(why.logReason());
   }
 
   @Override
@@ -577,6 +603,7 @@ public final class ImapSession implements ProtocolSession {
     }
     user = loggedIn;
     countedUser = user;
+    conn.loggedIn(user);
     state = State.AUTHENTICATED;
     conn.context().getLog().info("auth_ok proto=imap user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
         o.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());

@@ -46,5 +46,8 @@ public final class Pop3Reply {
   // RFC 2449 §8.1.2: the maildrop is in use by another POP3 session. Not sent today: like Dovecot's default
   // (pop3_lock_session = no) sessions do not lock the maildrop. Kept for when locking becomes an option.
   public static final String IN_USE = "[IN-USE] Mailbox is locked by another POP3 session.";
+  // RFC 3206 §4: SYS/TEMP, so a client tries again later (another node) instead of reporting a wrong password.
+  public static final String SHUTTING_DOWN = "[SYS/TEMP] Server shutting down, try again later.";
+  public static final String KICKED = "[SYS/TEMP] Disconnected by the administrator.";
   public static final String SERVER_BUG = "[SYS/TEMP] Internal error occurred. Refer to server log for more information.";
 }

@@ -21,6 +21,7 @@ import org.mailhive.net.Connection;
 import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.net.ProtocolSession;
+import org.mailhive.net.SessionEnd;
 import org.mailhive.pop3.command.Pop3Command;
 import org.mailhive.pop3.parse.Pop3CommandLine;
 import org.mailhive.pop3.parse.Pop3LineDecoder;
@@ -138,6 +139,17 @@ public final class Pop3Session implements ProtocolSession {
   @Override
   public void onClosed() {
     state = State.CLOSED;
+  }
+
+  // Never in the middle of RETR's multi-line answer: the connection waits until the session is between commands.
+  // Like the autologout, this does not enter the UPDATE state (RFC 1939 §6): messages marked deleted stay.
+  @Override
+  public void onServerEnd(SessionEnd why) {
+    err(switch (why) {
+      case NODE_SHUTDOWN -> Pop3Reply.SHUTTING_DOWN;
+      case ADMIN_KICK -> Pop3Reply.KICKED;
+    });
+    close(why.logReason());
   }
 
   // ---- command loop ----
@@ -415,6 +427,7 @@ public final class Pop3Session implements ProtocolSession {
       return;
     }
     user = o.user();
+    conn.loggedIn(user);
     conn.context().getLog().info("auth_ok proto=pop3 user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
         o.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
     busy = true;

@@ -37,6 +37,11 @@ public final class SmtpLineDecoder {
    */
   public record Line(String text) implements Event {}
 
+  /** True while part of a line has arrived without its end. */
+  public boolean hasPartialLine() {
+    return lineLength > 0 || !pending.isEmpty() || discardingOverlongLine;
+  }
+
   /** A line exceeded the limit; RFC 5321 §4.5.3.1.4 lets the server answer 500 and carry on. */
   public record LineTooLong() implements Event {}
 

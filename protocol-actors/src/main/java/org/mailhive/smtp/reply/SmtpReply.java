@@ -30,6 +30,7 @@ public final class SmtpReply {
   public static final String START_DATA = "354 End data with <CR><LF>.<CR><LF>";
   public static final String READY_FOR_TLS = "220 2.0.0 Ready to start TLS";
   public static final String SHUTTING_DOWN = "421 4.3.2 Service shutting down";
+  public static final String KICKED = "421 4.3.2 Closing connection at the administrator's request";
   public static final String IDLE_TIMEOUT = "421 4.4.2 Idle timeout, closing connection";
   public static final String TOO_MANY_ERRORS = "421 4.7.0 Too many errors, closing connection";
   public static final String TOO_MANY_COMMANDS = "421 4.7.0 Too many commands, closing connection";

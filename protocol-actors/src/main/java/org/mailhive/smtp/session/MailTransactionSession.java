@@ -29,6 +29,7 @@ import org.mailhive.net.ConnectionActor;
 import org.mailhive.net.LogText;
 import org.mailhive.net.ProtocolSession;
 import org.mailhive.queue.OutboundQueue;
+import org.mailhive.net.SessionEnd;
 import org.mailhive.shard.MailboxAddress;
 import org.mailhive.smtp.command.BdatCommand;
 import org.mailhive.smtp.command.MailParameters;
@@ -218,6 +219,22 @@ public abstract class MailTransactionSession implements ProtocolSession {
   @Override
   public void onClosed() {
     state = State.CLOSED;
+  }
+
+  // RFC 5321 §3.8: a server that must shut down answers 421 to the next command, and never cuts a DATA transfer
+  // short: the message being received is delivered and answered first (its 250 is a promise we keep).
+  @Override
+  public boolean betweenCommands() {
+    return (state == State.CONNECTED || state == State.GREETED || state == State.MAIL) && !lines.hasPartialLine();
+  }
+
+  @Override
+  public void onServerEnd(SessionEnd why) {
+    reply(switch (why) {
+      case NODE_SHUTDOWN -> SmtpReply.SHUTTING_DOWN;
+      case ADMIN_KICK -> SmtpReply.KICKED;
+    });
+    close(why.logReason());
   }
 
   protected final void processLines() {

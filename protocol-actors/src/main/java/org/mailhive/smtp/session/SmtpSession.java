@@ -284,6 +284,7 @@ public final class SmtpSession extends MailTransactionSession {
 
   private void loggedIn(Authenticator.Outcome o) {
     user = o.user();
+    conn.loggedIn(user);
     conn.context().getLog().info("auth_ok proto={} user={} mech={} rip={} tls={} sid={}", protocol(),
         LogText.clean(user), o.mech(), ip(), conn.tlsActive(), conn.sid());
     reply(SmtpReply.AUTH_OK);
