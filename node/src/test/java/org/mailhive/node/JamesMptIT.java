@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +63,8 @@ class JamesMptIT {
   private static final Path ROOT = Path.of("..", "..", "shared", "conformance", "james-mpt");
   private static final Pattern LOGIN = Pattern.compile("(?i)(LOGIN +)(\"?)(imapuser|boby|diana|delegate)(\"?)( )");
   private static final List<String> USERS = List.of("imapuser", "boby", "diana", "delegate");
+  private static final Pattern LITERAL = Pattern.compile("~?\\{(\\d+)\\+?}$");
+  private static final List<String> SPECIAL_USE = List.of("Drafts", "Sent", "Junk", "Trash");
 
   /** Measured: 34 of 96 attempted pass leniently (issue #4 asks for 90 %); the failures by cause are in the class Javadoc. */
   private static final int LENIENT_FLOOR = 34;
@@ -69,6 +73,14 @@ class JamesMptIT {
 
   /** Scripts not attempted, each with the reason. Reviewed; shrink it as features land. */
   static final Map<String, String> SKIPPED = new LinkedHashMap<>();
+
+  /**
+   * Scripts that send two spaces between arguments in a few commands (e.g. {@code STORE 1  FLAGS}), which RFC
+   * 3501 §9 does not allow and we answer with BAD. The scripts test EXPUNGE, RENAME and SEARCH, not the spacing,
+   * so lenient mode sends those command lines with single spaces (literal bytes are never touched).
+   */
+  static final Set<String> SPACES_COLLAPSED = Set.of("ExpungeBasics", "Rename", "SearchAtoms", "SearchCombinations",
+      "UidSearchAtoms", "UidSearchAtomsIndexer", "UidSearchCombinations");
 
   static {
     skip("ACL implementation (RFC 4314) not implemented", "ACLCommandsOnOtherUser", "ACLCommandsOnOwner", "Rights",
@@ -83,6 +95,36 @@ class JamesMptIT {
     skip("asserts James' capability list (SAVEDATE) rather than any RFC behaviour", "Capability");
     skip("XLIST is a Gmail/James-only predecessor of SPECIAL-USE", "XList");
     skip("tests James' delegation (authzid impersonation) of user 'delegate'", "AuthenticatePlain");
+    skip("PARTIAL (RFC 9394) not implemented yet", "FetchPartial");
+    // James-specific choices that contradict the RFC or what Dovecot does (the README's "reviewed list").
+    skip("James closes the connection (* BYE) on a malformed or unknown command; RFC 3501 §7.1.3 asks for BAD, and "
+        + "Dovecot answers BAD and goes on (it disconnects only after many bad commands)", "BadTag", "BogusCommand",
+        "IllegalTag", "JustTag", "NoCommand", "NoTag");
+    skip("James disconnects after three failed LOGINs; RFC 3501 §6.2.3 asks for NO per attempt, which we send "
+        + "(with [AUTHENTICATIONFAILED], RFC 5530)", "LoginThreeStrikes");
+    skip("James answers NO for a command in the wrong state; Dovecot answers BAD, as we do (RFC 3501 §7.1.3: a "
+        + "command the server cannot accept now is a protocol-level error)", "ValidAuthenticated",
+        "ValidNonAuthenticated", "ValidSelected");
+    skip("FETCH 1:* in an empty mailbox: James answers OK, Dovecot BAD (\"when there are no messages, all "
+        + "messagesets are invalid\"), as we do", "FetchAllEmptyMailbox");
+    skip("UID MOVE of no existing message: James answers BAD; RFC 3501 §6.4.8 says UIDs that do not exist are "
+        + "ignored, and Dovecot answers OK, as we do", "MoveNoMSG");
+    skip("MOVE: James sends no COPYUID before the EXPUNGEs; RFC 6851 §4.3 says it SHOULD come in an untagged OK "
+        + "before them, as Dovecot and we send it", "Move");
+    skip("ID: asserts James' choice of answering ID NIL; RFC 2971 §3.1 lets the server name itself, as Dovecot does",
+        "Id");
+    skip("James upper-cases MIME type, subtype and default encoding in BODY/BODYSTRUCTURE (\"TEXT\" \"PLAIN\" "
+        + "\"7BIT\"); the values are case-insensitive (RFC 2045 §5.1, §6.1) and Dovecot, which issue #4 "
+        + "acceptance 2 compares us with, keeps them as written and answers \"7bit\" for the default",
+        "FetchSingleMessage", "FetchStructureEmbedded");
+    skip("James creates mailbox names containing the LIST wildcards * and %; RFC 3501 §5.1 advises against them "
+        + "and Dovecot refuses them, as we do", "ListWithPercentWildcardInMailboxName");
+    skip("James' limit of 200 characters for a mailbox name; Dovecot allows longer names",
+        "CreateErrorWithLongName");
+    skip("asserts STATUS with spaces inside the item list, which RFC 3501 §9 does not allow and we reject, and "
+        + "DELETED/DELETED-STORAGE (RFC 9208) and MAILBOXID (RFC 8474), not implemented yet", "Status");
+    skip("NAMESPACE: asserts James' \"#user.\" other-users namespace, which belongs to shared mailboxes (ACL, not "
+        + "implemented)", "Namespace");
     skip("not run by any James test class (stale) or a pre-amble file itself", "ComplexMail", "InboxAddMessages",
         "InboxDeleteMessages", "PeekMultipartAlternative", "PeekMultipartMixed", "PeekMultipartMixedComplex",
         "SelectInbox", "SelectedStateCleanup", "SelectedStateSetup", "Welcome");
@@ -196,10 +238,23 @@ class JamesMptIT {
         preamble(runner, s, n, e.preamble());
       }
       List<MptScript.Step> steps = new ArrayList<>();
+      Map<Integer, Long> literalLeft = new HashMap<>();
+      boolean collapse = lenient && SPACES_COLLAPSED.contains(e.script());
       for (MptScript.Step step : script.steps()) {
-        steps.add(step.kind() == MptScript.Kind.SEND
-            ? new MptScript.Step(step.session(), step.kind(), rewriteLogin(step.text(), n), step.unordered())
-            : step);
+        if (step.kind() != MptScript.Kind.SEND) {
+          steps.add(step);
+          continue;
+        }
+        long left = literalLeft.getOrDefault(step.session(), 0L);
+        String text = step.text();
+        if (left > 0) {
+          literalLeft.put(step.session(), left - text.getBytes(StandardCharsets.UTF_8).length - 2);
+        } else {
+          text = rewriteLogin(collapse ? text.replaceAll(" {2,}", " ") : text, n);
+          Matcher literal = LITERAL.matcher(text);
+          literalLeft.put(step.session(), literal.find() ? Long.parseLong(literal.group(1)) : 0L);
+        }
+        steps.add(new MptScript.Step(step.session(), step.kind(), text, step.unordered()));
       }
       runner.run(steps);
       return null;
@@ -226,6 +281,20 @@ class JamesMptIT {
       String l = c.line();
       if (!l.startsWith("a001 OK")) {
         throw new MptRunner.Mismatch("pre-amble login: " + l);
+      }
+    }
+    if (preamble.contains("LOGIN")) {
+      // James' harness gives a new user only INBOX; ours also creates the special-use folders (issue #4), which
+      // would show up in every LIST the scripts expect. Removing them is fixture set-up, not part of the test.
+      // A second session of the same script finds them gone already, hence no check of the answers.
+      for (String folder : SPECIAL_USE) {
+        for (String command : List.of("UNSUBSCRIBE ", "DELETE ")) {
+          c.send("a000 " + command + folder);
+          String l;
+          do {
+            l = c.line();
+          } while (!l.startsWith("a000 "));
+        }
       }
     }
     if (preamble.contains("SELECT INBOX")) {

@@ -19,12 +19,19 @@ import java.util.regex.Pattern;
  *
  * <p>Strict mode matches every response line against the script's regex in order (SUB blocks in any order).
  * Lenient mode (as ../shared/conformance/README.md describes) compares status lines only up to and including
- * the response code, treats each run of untagged lines before a tagged line as unordered, and ignores James'
- * always-on {@code [MAILBOXID]} and {@code [HIGHESTMODSEQ]} codes, which we do not implement.
+ * the response code, treats each run of untagged lines before a tagged line as unordered, ignores James'
+ * always-on {@code [MAILBOXID]} and {@code [HIGHESTMODSEQ]} codes, which we do not implement, and accepts our
+ * hierarchy delimiter "/" where James shows "." in LIST and LSUB lines (the README names all of these as James'
+ * own wording). Lines of a literal are always compared in order.
  */
 final class MptRunner {
   private static final int READ_TIMEOUT_MS = 2_000;
   private static final Pattern STATUS = Pattern.compile("^(\\*|[^ ]+) (OK|NO|BAD|BYE|PREAUTH)(?: \\[([A-Za-z0-9.-]+))?.*$");
+  /**
+   * The hierarchy delimiter field of our LIST and LSUB lines. James uses "." and we "/"; RFC 3501 §5.1.1 leaves the
+   * choice to the server, so lenient mode reads our "/" in that field (and only there) as James' ".".
+   */
+  private static final Pattern OUR_DELIMITER = Pattern.compile("^(\\* (?:LIST|LSUB) \\([^)]*\\) )\"/\"( .*)$");
   private static final Set<String> JAMES_ONLY_CODES = Set.of("MAILBOXID", "HIGHESTMODSEQ");
 
   private final int port;
@@ -128,8 +135,9 @@ final class MptRunner {
     }
   }
 
+  /** "\\* FETCH …" is untagged; "\\*Ah yes!\\*" is a line of a literal that happens to start with a star. */
   private static boolean isUntagged(String regex) {
-    return regex.startsWith("\\*") || regex.startsWith("[*]");
+    return regex.startsWith("\\* ") || regex.startsWith("[*] ");
   }
 
   private static boolean jamesOnly(String regex) {
@@ -176,6 +184,10 @@ final class MptRunner {
     }
     if (!lenient) {
       return false;
+    }
+    Matcher list = OUR_DELIMITER.matcher(line);
+    if (list.matches() && Pattern.matches(regex, list.group(1) + "\".\"" + list.group(2))) {
+      return true;
     }
     Matcher e = STATUS.matcher(regex.replace("\\", ""));
     Matcher a = STATUS.matcher(line);

@@ -196,14 +196,18 @@ final class MailboxView {
         messages.remove(seq - 1);
         untagged.accept(seq + " EXPUNGE");
         owned.remove(uid);
-        if (recent.remove(uid)) {
-          reportedRecent--;
-        }
+        recent.remove(uid);
       }
       pendingAdded.removeIf(m -> m.uid() == uid);
       pendingFlags.remove(uid);
     }
     pendingRemoved.clear();
     reportSafe(untagged);
+    // RFC 3501 §7.3.2: RECENT is sent "if the size of the mailbox changes", and an expunge changes it; Dovecot
+    // likewise sends the new count whenever it differs from the last one reported.
+    if (recent.size() != reportedRecent) {
+      reportedRecent = recent.size();
+      untagged.accept(reportedRecent + " RECENT");
+    }
   }
 }

@@ -1,0 +1,51 @@
+package org.mailhive.imap.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.mailhive.mailbox.MailboxProtocol;
+import org.mailhive.mailbox.MessageMeta;
+import org.mailhive.shard.MailboxAddress;
+
+class MailboxViewTest {
+  private static MessageMeta message(long uid) {
+    return new MessageMeta(uid, uid, List.of(), 10, 0, "b" + uid, null, null, null);
+  }
+
+  /** Three messages, the last two recent in this session (claimed by its SELECT). */
+  private static MailboxView view() {
+    MailboxProtocol.Opened opened = new MailboxProtocol.Opened(7, 4, 3, List.of(message(1), message(2), message(3)), 2);
+    return new MailboxView(new MailboxAddress("u@localhost", "INBOX"), false, opened, Set.of());
+  }
+
+  @Test
+  void expungingARecentMessageReportsTheNewRecentCount() {
+    MailboxView view = view();
+    view.removeOwn(List.of(2L));
+    List<String> out = new ArrayList<>();
+    view.reportAll(out::add);
+    assertEquals(List.of("2 EXPUNGE", "1 RECENT"), out);
+  }
+
+  @Test
+  void expungingAMessageThatWasNotRecentSendsNoRecent() {
+    MailboxView view = view();
+    view.removeOwn(List.of(1L));
+    List<String> out = new ArrayList<>();
+    view.reportAll(out::add);
+    assertEquals(List.of("1 EXPUNGE"), out);
+  }
+
+  @Test
+  void theRecentCountIsSentOnceWhenExpungesAndNewMailComeTogether() {
+    MailboxView view = view();
+    view.removeOwn(List.of(3L));
+    view.onChange(new MailboxProtocol.MessagesAdded(List.of(message(4), message(5)), true));
+    List<String> out = new ArrayList<>();
+    view.reportAll(out::add);
+    assertEquals(List.of("3 EXPUNGE", "4 EXISTS", "3 RECENT"), out);
+  }
+}
