@@ -64,6 +64,8 @@ class JamesMptIT {
   private static final Pattern LOGIN = Pattern.compile("(?i)(LOGIN +)(\"?)(imapuser|boby|diana|delegate)(\"?)( )");
   private static final List<String> USERS = List.of("imapuser", "boby", "diana", "delegate");
   private static final Pattern LITERAL = Pattern.compile("~?\\{(\\d+)\\+?}$");
+  private static final Pattern MAILBOX_COMMAND = Pattern.compile("(?i)^([^ ]+ (?:UID )?(?:CREATE|DELETE|RENAME|LIST|LSUB"
+      + "|SUBSCRIBE|UNSUBSCRIBE|SELECT|EXAMINE|STATUS|APPEND|COPY|MOVE) )(.*)$");
   private static final List<String> SPECIAL_USE = List.of("Drafts", "Sent", "Junk", "Trash");
 
   /** Measured: 34 of 96 attempted pass leniently (issue #4 asks for 90 %); the failures by cause are in the class Javadoc. */
@@ -75,10 +77,19 @@ class JamesMptIT {
   static final Map<String, String> SKIPPED = new LinkedHashMap<>();
 
   /**
+   * Scripts that build a mailbox hierarchy with James' delimiter "." ({@code CREATE listtest.subfolder}). A client
+   * learns the delimiter from LIST and writes hierarchies with it, so lenient mode sends these scripts' mailbox
+   * commands with our "/" and reads "/" in our LIST, LSUB and STATUS names as ".". RFC 3501 §5.1.1 leaves the
+   * delimiter to the server; Dovecot's is "/" with most mailbox formats.
+   */
+  /**
    * Scripts that send two spaces between arguments in a few commands (e.g. {@code STORE 1  FLAGS}), which RFC
    * 3501 §9 does not allow and we answer with BAD. The scripts test EXPUNGE, RENAME and SEARCH, not the spacing,
    * so lenient mode sends those command lines with single spaces (literal bytes are never touched).
    */
+  static final Set<String> DOT_HIERARCHY = Set.of("Create", "ListMailboxes", "ListOnly", "ListPlus",
+      "ListPercentWildcard", "ListSubscribed", "RenameHierarchy", "RenameInbox", "Subscribe");
+
   static final Set<String> SPACES_COLLAPSED = Set.of("ExpungeBasics", "Rename", "SearchAtoms", "SearchCombinations",
       "UidSearchAtoms", "UidSearchAtomsIndexer", "UidSearchCombinations");
 
@@ -125,6 +136,15 @@ class JamesMptIT {
         + "DELETED/DELETED-STORAGE (RFC 9208) and MAILBOXID (RFC 8474), not implemented yet", "Status");
     skip("NAMESPACE: asserts James' \"#user.\" other-users namespace, which belongs to shared mailboxes (ACL, not "
         + "implemented)", "Namespace");
+    skip("sends FETCH 1:* () and expects \"* n FETCH ()\"; RFC 3501 §9 needs at least one FETCH item (and at least "
+        + "one in the answer), and Dovecot answers BAD \"FETCH list is empty\", as we do", "FetchMultipartBodyStructure",
+        "FetchSimpleBodyStructure", "FetchStructureComplex");
+    skip("asserts James' order of FETCH items (UID after INTERNALDATE); RFC 3501 §7.4.2 fixes no order, and "
+        + "Dovecot, like us, puts UID first", "Uid");
+    skip("LIST of James' \"#private\" namespace prefix; our only namespace is the personal one with prefix \"\" "
+        + "(RFC 2342), as in the Dovecot set-ups we replace", "ListNamespace");
+    skip("SEARCH MODSEQ (CONDSTORE, RFC 7162) and SEARCH RETURN (PARTIAL) (RFC 9394) not implemented yet",
+        "SearchAtoms");
     skip("not run by any James test class (stale) or a pre-amble file itself", "ComplexMail", "InboxAddMessages",
         "InboxDeleteMessages", "PeekMultipartAlternative", "PeekMultipartMixed", "PeekMultipartMixedComplex",
         "SelectInbox", "SelectedStateCleanup", "SelectedStateSetup", "Welcome");
@@ -240,6 +260,8 @@ class JamesMptIT {
       List<MptScript.Step> steps = new ArrayList<>();
       Map<Integer, Long> literalLeft = new HashMap<>();
       boolean collapse = lenient && SPACES_COLLAPSED.contains(e.script());
+      boolean hierarchy = lenient && DOT_HIERARCHY.contains(e.script());
+      runner.readDotHierarchy(hierarchy);
       for (MptScript.Step step : script.steps()) {
         if (step.kind() != MptScript.Kind.SEND) {
           steps.add(step);
@@ -250,7 +272,13 @@ class JamesMptIT {
         if (left > 0) {
           literalLeft.put(step.session(), left - text.getBytes(StandardCharsets.UTF_8).length - 2);
         } else {
-          text = rewriteLogin(collapse ? text.replaceAll(" {2,}", " ") : text, n);
+          if (collapse) {
+            text = text.replaceAll(" {2,}", " ").replace("( ", "(").replace(" )", ")");
+          }
+          if (hierarchy) {
+            text = slashHierarchy(text);
+          }
+          text = rewriteLogin(text, n);
           Matcher literal = LITERAL.matcher(text);
           literalLeft.put(step.session(), literal.find() ? Long.parseLong(literal.group(1)) : 0L);
         }
@@ -319,6 +347,12 @@ class JamesMptIT {
 
   private static String user(int n, String u) {
     return "s" + n + "-" + u + "@localhost";
+  }
+
+  /** In a mailbox command, writes the hierarchy with our delimiter "/" where the script uses James' ".". */
+  static String slashHierarchy(String line) {
+    Matcher m = MAILBOX_COMMAND.matcher(line);
+    return m.matches() ? m.group(1) + m.group(2).replace('.', '/') : line;
   }
 
   static String rewriteLogin(String line, int n) {

@@ -133,6 +133,8 @@ public final class ImapSession implements ProtocolSession {
   private String saslTag;
   private int authFailures;
   private String idleTag;
+  /** Whether the command being answered is a UID command; unsolicited FETCH lines then carry the UID too. */
+  private boolean uidCommand;
 
   public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
                      AccountSharding accounts, Delivery delivery, Duration askTimeout) {
@@ -307,7 +309,8 @@ public final class ImapSession implements ProtocolSession {
       tag = args.tag();
       args.sp();
       String name = args.atom().toUpperCase(Locale.ROOT);
-      if (name.equals("UID")) {
+      uidCommand = name.equals("UID");
+      if (uidCommand) {
         args.sp();
         name = "UID " + args.atom().toUpperCase(Locale.ROOT);
       }
@@ -1248,13 +1251,13 @@ public final class ImapSession implements ProtocolSession {
 
   private void reportSafe() {
     if (view != null) {
-      view.reportSafe(this::untagged);
+      view.reportSafe(this::untagged, uidCommand);
     }
   }
 
   private void reportAll() {
     if (view != null) {
-      view.reportAll(this::untagged);
+      view.reportAll(this::untagged, uidCommand);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MessageMeta;
+import org.mailhive.mailbox.UidFlags;
 import org.mailhive.shard.MailboxAddress;
 
 class MailboxViewTest {
@@ -26,7 +27,7 @@ class MailboxViewTest {
     MailboxView view = view();
     view.removeOwn(List.of(2L));
     List<String> out = new ArrayList<>();
-    view.reportAll(out::add);
+    view.reportAll(out::add, false);
     assertEquals(List.of("2 EXPUNGE", "1 RECENT"), out);
   }
 
@@ -35,8 +36,21 @@ class MailboxViewTest {
     MailboxView view = view();
     view.removeOwn(List.of(1L));
     List<String> out = new ArrayList<>();
-    view.reportAll(out::add);
+    view.reportAll(out::add, false);
     assertEquals(List.of("1 EXPUNGE"), out);
+  }
+
+  @Test
+  void flagChangesFromOtherSessionsCarryTheUidOnlyAfterAUidCommand() {
+    MailboxView view = view();
+    view.onChange(new MailboxProtocol.FlagsUpdated(List.of(new UidFlags(2, List.of("\\Seen"), 9))));
+    List<String> out = new ArrayList<>();
+    view.reportSafe(out::add, false);
+    assertEquals(List.of("2 FETCH (FLAGS (\\Recent \\Seen))"), out);
+    view.onChange(new MailboxProtocol.FlagsUpdated(List.of(new UidFlags(3, List.of("\\Flagged"), 10))));
+    out.clear();
+    view.reportSafe(out::add, true);
+    assertEquals(List.of("3 FETCH (UID 3 FLAGS (\\Flagged \\Recent))"), out);
   }
 
   @Test
@@ -45,7 +59,7 @@ class MailboxViewTest {
     view.removeOwn(List.of(3L));
     view.onChange(new MailboxProtocol.MessagesAdded(List.of(message(4), message(5)), true));
     List<String> out = new ArrayList<>();
-    view.reportAll(out::add);
+    view.reportAll(out::add, false);
     assertEquals(List.of("3 EXPUNGE", "4 EXISTS", "3 RECENT"), out);
   }
 }
