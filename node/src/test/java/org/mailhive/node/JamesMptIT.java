@@ -87,10 +87,14 @@ class JamesMptIT {
    * 3501 §9 does not allow and we answer with BAD. The scripts test EXPUNGE, RENAME and SEARCH, not the spacing,
    * so lenient mode sends those command lines with single spaces (literal bytes are never touched).
    */
-  static final Set<String> DOT_HIERARCHY = Set.of("Create", "ListMailboxes", "ListOnly", "ListPlus",
-      "ListPercentWildcard", "ListSubscribed", "RenameHierarchy", "RenameInbox", "Subscribe");
+  static final Set<String> DOT_HIERARCHY = Set.of("ConcurrentRenameSelectedSub", "ListMailboxes", "ListOnly",
+      "ListPercentWildcard", "ListSubscribed", "RenameHierarchy", "RenameInbox", "SelectEmpty", "Subscribe");
 
-  static final Set<String> SPACES_COLLAPSED = Set.of("ExpungeBasics", "Rename", "SearchAtoms", "SearchCombinations",
+  /** Mailboxes James' Java test classes create before a script (not in MANIFEST-imap.tsv), as IMAP commands. */
+  static final Map<String, List<String>> FIXTURES = Map.of("ListSpecialChar",
+      List.of("CREATE \"projects &- abc\"", "CREATE \"&AOk-valuations\"", "CREATE \"mailbox #17\""));
+
+  static final Set<String> SPACES_COLLAPSED = Set.of("ExpungeBasics", "Rename", "RenameSelected", "SearchAtoms", "SearchCombinations",
       "UidSearchAtoms", "UidSearchAtomsIndexer", "UidSearchCombinations");
 
   static {
@@ -145,6 +149,12 @@ class JamesMptIT {
         + "(RFC 2342), as in the Dovecot set-ups we replace", "ListNamespace");
     skip("SEARCH MODSEQ (CONDSTORE, RFC 7162) and SEARCH RETURN (PARTIAL) (RFC 9394) not implemented yet",
         "SearchAtoms");
+    skip("LIST RETURN (MYRIGHTS) is ACL (RFC 4314), not implemented", "ListPlus");
+    skip("James answers BAD to CREATE of an invalid name (\"..\"); Dovecot answers NO, as we do with [CANNOT] "
+        + "(RFC 5530)", "Create");
+    skip("asserts that \\Recent survives a failed SELECT and a re-SELECT in the same session (James keeps it); "
+        + "RFC 3501 §2.3.2 does not say, and Dovecot, like us, gives a session's \\Recent up when it leaves the "
+        + "mailbox", "RenameSelected");
     skip("not run by any James test class (stale) or a pre-amble file itself", "ComplexMail", "InboxAddMessages",
         "InboxDeleteMessages", "PeekMultipartAlternative", "PeekMultipartMixed", "PeekMultipartMixedComplex",
         "SelectInbox", "SelectedStateCleanup", "SelectedStateSetup", "Welcome");
@@ -255,7 +265,7 @@ class JamesMptIT {
       Path file = ROOT.resolve("imap").resolve(e.script() + ".test");
       MptScript script = MptScript.parse(e.script(), file, e.sessions());
       for (int s : e.sessions()) {
-        preamble(runner, s, n, e.preamble());
+        preamble(runner, s, n, e.preamble(), e.script());
       }
       List<MptScript.Step> steps = new ArrayList<>();
       Map<Integer, Long> literalLeft = new HashMap<>();
@@ -295,7 +305,7 @@ class JamesMptIT {
     }
   }
 
-  private void preamble(MptRunner runner, int session, int n, String preamble) throws Exception {
+  private void preamble(MptRunner runner, int session, int n, String preamble, String script) throws Exception {
     if (preamble.startsWith("(none") || preamble.equals("-")) {
       return;
     }
@@ -323,6 +333,16 @@ class JamesMptIT {
             l = c.line();
           } while (!l.startsWith("a000 "));
         }
+      }
+    }
+    for (String command : FIXTURES.getOrDefault(script, List.of())) {
+      c.send("a000 " + command);
+      String l;
+      do {
+        l = c.line();
+      } while (!l.startsWith("a000 "));
+      if (!l.startsWith("a000 OK")) {
+        throw new MptRunner.Mismatch("fixture " + command + ": " + l);
       }
     }
     if (preamble.contains("SELECT INBOX")) {

@@ -110,28 +110,32 @@ final class MptRunner {
             throw new Mismatch("expected a continuation, got: " + l);
           }
         }
-        case EXPECT_UNORDERED -> unordered(c, new ArrayList<>(step.unordered()), null);
-        case EXPECT -> {
-          if (!lenient) {
+        case EXPECT_UNORDERED, EXPECT -> {
+          if (!lenient && step.kind() == MptScript.Kind.EXPECT_UNORDERED) {
+            unordered(c, new ArrayList<>(step.unordered()), null);
+          } else if (!lenient) {
             String l = c.line();
             if (!Pattern.matches(step.text(), l)) {
               throw new Mismatch("expected /" + step.text() + "/, got: " + l);
             }
           } else {
-            // gather the run of untagged lines (and the tagged line that ends it) for this session
+            // gather the run of untagged lines (SUB blocks included) and the tagged line that ends it
             List<String> run = new ArrayList<>();
             String terminator = null;
             int j = i;
-            while (j < steps.size() && steps.get(j).kind() == MptScript.Kind.EXPECT
-                && steps.get(j).session() == step.session()) {
-              String text = steps.get(j).text();
+            while (j < steps.size() && steps.get(j).session() == step.session()
+                && (steps.get(j).kind() == MptScript.Kind.EXPECT
+                || steps.get(j).kind() == MptScript.Kind.EXPECT_UNORDERED)) {
+              MptScript.Step s = steps.get(j);
               j++;
-              if (isUntagged(text)) {
-                if (!jamesOnly(text)) {
-                  run.add(text);
+              if (s.kind() == MptScript.Kind.EXPECT_UNORDERED) {
+                s.unordered().stream().filter(t -> !jamesOnly(t)).forEach(run::add);
+              } else if (isUntagged(s.text())) {
+                if (!jamesOnly(s.text())) {
+                  run.add(s.text());
                 }
               } else {
-                terminator = text;
+                terminator = s.text();
                 break;
               }
             }

@@ -975,10 +975,16 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     for (UidFlags u : fs.changed()) {
-      MessageMeta updated = view.applyOwnFlags(u);
-      if (updated != null && !m.cmd().silent()) {
-        untagged(view.seqOf(u.uid()) + " FETCH (" + (m.cmd().byUid() ? "UID " + u.uid() + " " : "")
-            + "FLAGS " + FetchRenderer.flags(updated, view.isRecent(u.uid())) + ")");
+      view.applyOwnFlags(u);
+    }
+    // RFC 3501 §6.4.6: "Normally, STORE will return the updated value" -- for every message named, also those
+    // whose flags were already as asked (Dovecot does the same), so the client learns each one's flags.
+    List<Integer> named = m.cmd().byUid() ? view.resolveUids(m.cmd().set()) : view.resolveSeqs(m.cmd().set());
+    if (!m.cmd().silent() && named != null) {
+      for (int seq : named) {
+        MessageMeta meta = view.bySeq(seq);
+        untagged(seq + " FETCH (" + (m.cmd().byUid() ? "UID " + meta.uid() + " " : "")
+            + "FLAGS " + FetchRenderer.flags(meta, view.isRecent(meta.uid())) + ")");
       }
     }
     finishSelected(m.tag(), m.cmd().byUid(), (m.cmd().byUid() ? "UID " : "") + "STORE completed");
@@ -1281,6 +1287,9 @@ public final class ImapSession implements ProtocolSession {
   }
 
   private void ok(String tag, String text) {
+    // RFC 3501 §7: flag changes and new messages may go out with any command's answer (only EXPUNGE must wait),
+    // so another session's STORE reaches this one at its next command, whichever it is.
+    reportSafe();
     conn.send(ImapResponse.tagged(tag, "OK", text));
   }
 

@@ -165,7 +165,9 @@ final class MailboxView {
   void reportSafe(Consumer<String> untagged, boolean withUid) {
     for (UidFlags u : pendingFlags.values()) {
       int seq = seqOf(u.uid());
-      if (seq > 0 && messages.get(seq - 1).modSeq() < u.modSeq()) {
+      // A message already expunged (its EXPUNGE waits for a command that allows it) has no flags worth telling:
+      // MOVE and renaming INBOX set \Deleted just before they expunge.
+      if (seq > 0 && !pendingRemoved.contains(u.uid()) && messages.get(seq - 1).modSeq() < u.modSeq()) {
         messages.set(seq - 1, messages.get(seq - 1).withFlags(u.flags(), u.modSeq()));
         untagged.accept(seq + " FETCH (" + (withUid ? "UID " + u.uid() + " " : "") + "FLAGS "
             + FetchRenderer.flags(messages.get(seq - 1), recent.contains(u.uid())) + ")");

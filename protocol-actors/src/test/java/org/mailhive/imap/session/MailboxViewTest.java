@@ -54,6 +54,18 @@ class MailboxViewTest {
   }
 
   @Test
+  void theFlagsOfAMessageAlreadyExpungedAreNotReported() {
+    MailboxView view = view();
+    view.onChange(new MailboxProtocol.FlagsUpdated(List.of(new UidFlags(2, List.of("\\Deleted"), 9))));
+    view.onChange(new MailboxProtocol.MessagesRemoved(List.of(2L)));
+    List<String> out = new ArrayList<>();
+    view.reportSafe(out::add, false);
+    assertEquals(List.of(), out);
+    view.reportAll(out::add, false);
+    assertEquals(List.of("2 EXPUNGE", "1 RECENT"), out);
+  }
+
+  @Test
   void theRecentCountIsSentOnceWhenExpungesAndNewMailComeTogether() {
     MailboxView view = view();
     view.removeOwn(List.of(3L));
