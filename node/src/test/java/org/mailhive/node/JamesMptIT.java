@@ -40,7 +40,7 @@ import org.mailhive.directory.UserDirectory;
  * created ({@link #FIXTURES}). Lenient passes are asserted as a floor and as at least 90 % of the scripts attempted
  * (issue #4, acceptance 1); raise the floor when more scripts pass.
  *
- * <p>Measured 2026-11-25: 59 passed, 6 failed of 65 attempted (91 %); before this round 34 of 96. Causes found and
+ * <p>Measured 2026-11-25: 60 passed, 5 failed of 65 attempted (92 %); before this round 34 of 96. Causes found and
  * what became of them:
  * <ul>
  *   <li>Server fixes (each with a unit test or covered by these scripts): FETCH BODY[HEADER.FIELDS (…)] echoes the
@@ -48,7 +48,9 @@ import org.mailhive.directory.UserDirectory;
  *       count (RFC 3501 §7.3.2, MailboxViewTest); unsolicited FETCH carries the UID only after a UID command, as
  *       Dovecot does (MailboxViewTest); STORE answers FETCH for every message named, also unchanged ones (RFC 3501
  *       §6.4.6); other sessions' flag changes and new mail go out with any command's OK (RFC 3501 §7), not only
- *       with mailbox commands; no FETCH FLAGS for a message already expunged (MailboxViewTest).</li>
+ *       with mailbox commands; no FETCH FLAGS for a message already expunged (MailboxViewTest); SEARCH BODY looks
+ *       at the decoded bodies of the MIME parts (preambles included), not at part headers, and SEARCH TEXT also at
+ *       decoded encoded words and bodies, as James and Dovecot do (MessageTextTest).</li>
  *   <li>Runner fixes: a bare "S:" is an expected empty line (the blank line inside a literal: the "extra blank line"
  *       in FetchPeek/FetchRFC822* was the runner's, not the server's); a literal line starting with "*" is not an
  *       untagged response; SUB blocks join the unordered run before the tagged line; James-only
@@ -70,8 +72,6 @@ import org.mailhive.directory.UserDirectory;
  *       session already claimed (James 1, we 0).</li>
  *   <li>ListSubscribed: James adds \HasChildren/\HasNoChildren to LIST (SUBSCRIBED) without RETURN (CHILDREN).</li>
  *   <li>Subscribe: LSUB flags a subscribed mailbox that does not exist \Noselect, James answers ().</li>
- *   <li>UidSearchAtoms: SEARCH BODY also matches the headers of MIME parts and attached messages (MessageText
- *       searches the raw body); James, like Dovecot, looks at part bodies only.</li>
  *   <li>UserFlagsSupport: keywords in use are not announced in FLAGS and PERMANENTFLAGS (RFC 3501 §7.2.6).</li>
  * </ul>
  */
@@ -85,8 +85,8 @@ class JamesMptIT {
       + "|SUBSCRIBE|UNSUBSCRIBE|SELECT|EXAMINE|STATUS|APPEND|COPY|MOVE) )(.*)$");
   private static final List<String> SPECIAL_USE = List.of("Drafts", "Sent", "Junk", "Trash");
 
-  /** Measured: 59 of 65 attempted pass leniently; the remaining failures are in the class Javadoc. */
-  private static final int LENIENT_FLOOR = 59;
+  /** Measured: 60 of 65 attempted pass leniently; the remaining failures are in the class Javadoc. */
+  private static final int LENIENT_FLOOR = 60;
   private static final int REQUIRED_PERCENT = 90;
   private static final int STRICT_FLOOR = 0;
   private static final boolean STRICT = Boolean.getBoolean("mailhive.mpt.strict");
