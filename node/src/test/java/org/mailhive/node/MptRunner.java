@@ -19,21 +19,37 @@ import java.util.regex.Pattern;
  *
  * <p>Strict mode matches every response line against the script's regex in order (SUB blocks in any order).
  * Lenient mode (as ../shared/conformance/README.md describes) compares status lines only up to and including
- * the response code, treats each run of untagged lines before a tagged line as unordered, and ignores James'
- * always-on {@code [MAILBOXID]} and {@code [HIGHESTMODSEQ]} codes, which we do not implement.
+ * the response code, treats each run of untagged lines before a tagged line as unordered, ignores James'
+ * always-on {@code [MAILBOXID]} and {@code [HIGHESTMODSEQ]} codes, which we do not implement, and accepts our
+ * hierarchy delimiter "/" where James shows "." in LIST and LSUB lines (the README names all of these as James'
+ * own wording). Lines of a literal are always compared in order.
  */
 final class MptRunner {
   private static final int READ_TIMEOUT_MS = 2_000;
   private static final Pattern STATUS = Pattern.compile("^(\\*|[^ ]+) (OK|NO|BAD|BYE|PREAUTH)(?: \\[([A-Za-z0-9.-]+))?.*$");
+  /**
+   * The hierarchy delimiter field of our LIST and LSUB lines. James uses "." and we "/"; RFC 3501 §5.1.1 leaves the
+   * choice to the server, so lenient mode reads our "/" in that field (and only there) as James' ".".
+   */
+  private static final Pattern OUR_DELIMITER = Pattern.compile("^(\\* (?:LIST|LSUB) \\([^)]*\\) )\"/\"( .*)$");
+  /** A LIST, LSUB or STATUS line: the part before the mailbox name, the name, the rest. */
+  private static final Pattern NAMED = Pattern.compile(
+      "^(\\* (?:(?:LIST|LSUB) \\([^)]*\\) \"/\" |STATUS ))(\"[^\"]*\"|[^ ]+)(.*)$");
   private static final Set<String> JAMES_ONLY_CODES = Set.of("MAILBOXID", "HIGHESTMODSEQ");
 
   private final int port;
   private boolean lenient;
+  private boolean dotHierarchy;
   private final Map<Integer, Conn> conns = new HashMap<>();
 
   MptRunner(int port, boolean lenient) {
     this.port = port;
     this.lenient = lenient;
+  }
+
+  /** Lenient mode for a script that writes hierarchies with "."; see JamesMptIT.DOT_HIERARCHY. */
+  void readDotHierarchy(boolean on) {
+    dotHierarchy = on;
   }
 
   /** Thrown when the server's answer does not match the script. */
@@ -94,28 +110,32 @@ final class MptRunner {
             throw new Mismatch("expected a continuation, got: " + l);
           }
         }
-        case EXPECT_UNORDERED -> unordered(c, new ArrayList<>(step.unordered()), null);
-        case EXPECT -> {
-          if (!lenient) {
+        case EXPECT_UNORDERED, EXPECT -> {
+          if (!lenient && step.kind() == MptScript.Kind.EXPECT_UNORDERED) {
+            unordered(c, new ArrayList<>(step.unordered()), null);
+          } else if (!lenient) {
             String l = c.line();
             if (!Pattern.matches(step.text(), l)) {
               throw new Mismatch("expected /" + step.text() + "/, got: " + l);
             }
           } else {
-            // gather the run of untagged lines (and the tagged line that ends it) for this session
+            // gather the run of untagged lines (SUB blocks included) and the tagged line that ends it
             List<String> run = new ArrayList<>();
             String terminator = null;
             int j = i;
-            while (j < steps.size() && steps.get(j).kind() == MptScript.Kind.EXPECT
-                && steps.get(j).session() == step.session()) {
-              String text = steps.get(j).text();
+            while (j < steps.size() && steps.get(j).session() == step.session()
+                && (steps.get(j).kind() == MptScript.Kind.EXPECT
+                || steps.get(j).kind() == MptScript.Kind.EXPECT_UNORDERED)) {
+              MptScript.Step s = steps.get(j);
               j++;
-              if (isUntagged(text)) {
-                if (!jamesOnly(text)) {
-                  run.add(text);
+              if (s.kind() == MptScript.Kind.EXPECT_UNORDERED) {
+                s.unordered().stream().filter(t -> !jamesOnly(t)).forEach(run::add);
+              } else if (isUntagged(s.text())) {
+                if (!jamesOnly(s.text())) {
+                  run.add(s.text());
                 }
               } else {
-                terminator = text;
+                terminator = s.text();
                 break;
               }
             }
@@ -128,8 +148,9 @@ final class MptRunner {
     }
   }
 
+  /** "\\* FETCH …" is untagged; "\\*Ah yes!\\*" is a line of a literal that happens to start with a star. */
   private static boolean isUntagged(String regex) {
-    return regex.startsWith("\\*") || regex.startsWith("[*]");
+    return regex.startsWith("\\* ") || regex.startsWith("[*] ");
   }
 
   private static boolean jamesOnly(String regex) {
@@ -176,6 +197,19 @@ final class MptRunner {
     }
     if (!lenient) {
       return false;
+    }
+    if (dotHierarchy) {
+      Matcher named = NAMED.matcher(line);
+      if (named.matches()) {
+        line = named.group(1) + named.group(2).replace('/', '.') + named.group(3);
+        if (Pattern.matches(regex, line)) {
+          return true;
+        }
+      }
+    }
+    Matcher list = OUR_DELIMITER.matcher(line);
+    if (list.matches() && Pattern.matches(regex, list.group(1) + "\".\"" + list.group(2))) {
+      return true;
     }
     Matcher e = STATUS.matcher(regex.replace("\\", ""));
     Matcher a = STATUS.matcher(line);

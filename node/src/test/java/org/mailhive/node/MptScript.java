@@ -29,8 +29,8 @@ record MptScript(String name, List<Step> steps) {
         if (trimmed.equals("}")) {
           add(session, new Step(session, Kind.EXPECT_UNORDERED, "", List.copyOf(sub)), common, steps);
           sub = null;
-        } else if (line.startsWith("S: ")) {
-          sub.add(line.substring(3));
+        } else if (line.startsWith("S:")) {
+          sub.add(expected(line));
         }
         continue;
       }
@@ -44,8 +44,8 @@ record MptScript(String name, List<Step> steps) {
         sub = new ArrayList<>();
       } else if (line.startsWith("C: ") || line.equals("C:")) {
         add(session, new Step(session, Kind.SEND, line.length() > 3 ? line.substring(3) : "", List.of()), common, steps);
-      } else if (line.startsWith("S: ")) {
-        String expected = line.substring(3);
+      } else if (line.startsWith("S:")) {
+        String expected = expected(line);
         Kind kind = expected.equals("\\+ Ok") || expected.startsWith("\\+") ? Kind.EXPECT_CONTINUATION : Kind.EXPECT;
         add(session, new Step(session, kind, expected, List.of()), common, steps);
       } else if (trimmed.equals("REINIT")) {
@@ -60,6 +60,11 @@ record MptScript(String name, List<Step> steps) {
     }
     all.addAll(steps);
     return new MptScript(name, all);
+  }
+
+  /** "S: regex", or a bare "S:" for an empty line (the blank line ending a header inside a literal). */
+  private static String expected(String line) {
+    return line.length() > 3 ? line.substring(3) : "";
   }
 
   private static void add(int session, Step step, List<Step> common, List<Step> steps) {

@@ -115,6 +115,7 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid) {
       throw new ImapParseException("unknown FETCH item " + atom);
     }
     List<String> fields = List.of();
+    List<String> echoed = List.of();
     String part;
     String spec;
     int i = 0;
@@ -135,12 +136,14 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid) {
       args.sp();
       args.openParen();
       List<String> list = new ArrayList<>();
-      list.add(args.astring().toUpperCase(Locale.ROOT));
+      List<String> asGiven = new ArrayList<>();
+      fieldName(args, list, asGiven);
       while (!args.tryCloseParen()) {
         args.sp();
-        list.add(args.astring().toUpperCase(Locale.ROOT));
+        fieldName(args, list, asGiven);
       }
       fields = List.copyOf(list);
+      echoed = List.copyOf(asGiven);
     } else if (!(spec.isEmpty() || spec.equals("HEADER") || spec.equals("TEXT") || spec.equals("MIME"))) {
       throw new ImapParseException("bad section " + inside);
     }
@@ -150,13 +153,25 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid) {
     if (spec.equals("MIME") && part.isEmpty()) {
       throw new ImapParseException("MIME needs a part number");
     }
-    return withPartial(part, spec, fields, peek, args);
+    return withPartial(part, spec, fields, echoed, peek, args);
   }
 
-  private static Item withPartial(String part, String spec, List<String> fields, boolean peek,
+  /**
+   * One header-fld-name: upper-cased for matching (field names are case-insensitive, RFC 5322 §1.2.2) and kept as
+   * the client wrote it for the response, since RFC 3501 §7.4.2 answers with the section "as specified in the
+   * request" (Dovecot echoes the names as given too); a name that is not an atom is echoed as a quoted string.
+   */
+  private static void fieldName(ImapArgs args, List<String> upper, List<String> asGiven) throws ImapParseException {
+    String name = args.astring();
+    upper.add(name.toUpperCase(Locale.ROOT));
+    asGiven.add(name.chars().allMatch(c -> c > ' ' && c < 0x7f && "(){%*\"\\]".indexOf(c) < 0) ? name
+        : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+  }
+
+  private static Item withPartial(String part, String spec, List<String> fields, List<String> echoed, boolean peek,
                                   ImapArgs args) throws ImapParseException {
     String sectionText = (part.isEmpty() ? "" : part + (spec.isEmpty() ? "" : ".")) + spec
-        + (fields.isEmpty() ? "" : " (" + String.join(" ", fields) + ")");
+        + (echoed.isEmpty() ? "" : " (" + String.join(" ", echoed) + ")");
     long start = -1;
     long length = -1;
     String origin = "";

@@ -121,7 +121,11 @@ public record SearchCommand(Key key, boolean byUid) {
         return bodyKey(c -> MessageText.headerValues(c.body(), field).stream().anyMatch(v -> contains(v, value)));
       }
       case "BODY": { args.sp(); String v = args.astring(); return bodyKey(c -> contains(MessageText.text(c.body()), v)); }
-      case "TEXT": { args.sp(); String v = args.astring(); return bodyKey(c -> contains(MessageText.all(c.body()), v)); }
+      case "TEXT": {
+        args.sp();
+        String v = args.astring();
+        return bodyKey(c -> contains(MessageText.headerAndText(c.body()), v));
+      }
       case "LARGER": { args.sp(); long n = args.number(); return c -> c.meta().size() > n; }
       case "SMALLER": { args.sp(); long n = args.number(); return c -> c.meta().size() < n; }
       case "BEFORE": { LocalDate d = date(args); return c -> internal(c).isBefore(d); }

@@ -149,6 +149,8 @@ public final class ImapSession implements ProtocolSession {
   private Authenticator.Outcome scramSucceeded;
   private int authFailures;
   private String idleTag;
+  /** Whether the command being answered is a UID command; unsolicited FETCH lines then carry the UID too. */
+  private boolean uidCommand;
 
   public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
                      AccountSharding accounts, Delivery delivery, Duration askTimeout) {
@@ -357,7 +359,8 @@ public final class ImapSession implements ProtocolSession {
       tag = args.tag();
       args.sp();
       String name = args.atom().toUpperCase(Locale.ROOT);
-      if (name.equals("UID")) {
+      uidCommand = name.equals("UID");
+      if (uidCommand) {
         args.sp();
         name = "UID " + args.atom().toUpperCase(Locale.ROOT);
       }
@@ -1113,10 +1116,16 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     for (UidFlags u : fs.changed()) {
-      MessageMeta updated = view.applyOwnFlags(u);
-      if (updated != null && !m.cmd().silent()) {
-        untagged(view.seqOf(u.uid()) + " FETCH (" + (m.cmd().byUid() ? "UID " + u.uid() + " " : "")
-            + "FLAGS " + FetchRenderer.flags(updated, view.isRecent(u.uid())) + ")");
+      view.applyOwnFlags(u);
+    }
+    // RFC 3501 §6.4.6: "Normally, STORE will return the updated value" -- for every message named, also those
+    // whose flags were already as asked (Dovecot does the same), so the client learns each one's flags.
+    List<Integer> named = m.cmd().byUid() ? view.resolveUids(m.cmd().set()) : view.resolveSeqs(m.cmd().set());
+    if (!m.cmd().silent() && named != null) {
+      for (int seq : named) {
+        MessageMeta meta = view.bySeq(seq);
+        untagged(seq + " FETCH (" + (m.cmd().byUid() ? "UID " + meta.uid() + " " : "")
+            + "FLAGS " + FetchRenderer.flags(meta, view.isRecent(meta.uid())) + ")");
       }
     }
     finishSelected(m.tag(), m.cmd().byUid(), (m.cmd().byUid() ? "UID " : "") + "STORE completed");
@@ -1446,13 +1455,13 @@ public final class ImapSession implements ProtocolSession {
 
   private void reportSafe() {
     if (view != null) {
-      view.reportSafe(this::untagged);
+      view.reportSafe(this::untagged, uidCommand);
     }
   }
 
   private void reportAll() {
     if (view != null) {
-      view.reportAll(this::untagged);
+      view.reportAll(this::untagged, uidCommand);
     }
   }
 
@@ -1476,6 +1485,9 @@ public final class ImapSession implements ProtocolSession {
   }
 
   private void ok(String tag, String text) {
+    // RFC 3501 §7: flag changes and new messages may go out with any command's answer (only EXPUNGE must wait),
+    // so another session's STORE reaches this one at its next command, whichever it is.
+    reportSafe();
     conn.send(ImapResponse.tagged(tag, "OK", text));
   }
 

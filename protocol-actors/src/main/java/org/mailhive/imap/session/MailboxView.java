@@ -157,13 +157,19 @@ final class MailboxView {
     pendingRemoved.addAll(uids);
   }
 
-  /** Reports new messages and flag changes; sends "* n FETCH (FLAGS …)" and "* n EXISTS" lines. */
-  void reportSafe(Consumer<String> untagged) {
+  /**
+   * Reports new messages and flag changes; sends "* n FETCH (FLAGS …)" and "* n EXISTS" lines. The FETCH lines
+   * carry the UID only after a UID command, as Dovecot does: RFC 3501 §7.4.2 does not ask for it, and a client
+   * numbering by sequence gets exactly what it asked for.
+   */
+  void reportSafe(Consumer<String> untagged, boolean withUid) {
     for (UidFlags u : pendingFlags.values()) {
       int seq = seqOf(u.uid());
-      if (seq > 0 && messages.get(seq - 1).modSeq() < u.modSeq()) {
+      // A message already expunged (its EXPUNGE waits for a command that allows it) has no flags worth telling:
+      // MOVE and renaming INBOX set \Deleted just before they expunge.
+      if (seq > 0 && !pendingRemoved.contains(u.uid()) && messages.get(seq - 1).modSeq() < u.modSeq()) {
         messages.set(seq - 1, messages.get(seq - 1).withFlags(u.flags(), u.modSeq()));
-        untagged.accept(seq + " FETCH (UID " + u.uid() + " FLAGS "
+        untagged.accept(seq + " FETCH (" + (withUid ? "UID " + u.uid() + " " : "") + "FLAGS "
             + FetchRenderer.flags(messages.get(seq - 1), recent.contains(u.uid())) + ")");
       }
     }
@@ -189,21 +195,25 @@ final class MailboxView {
   }
 
   /** Reports everything, removals included ("* n EXPUNGE", in the order that keeps numbers right). */
-  void reportAll(Consumer<String> untagged) {
+  void reportAll(Consumer<String> untagged, boolean withUid) {
     for (Long uid : pendingRemoved) {
       int seq = seqOf(uid);
       if (seq > 0) {
         messages.remove(seq - 1);
         untagged.accept(seq + " EXPUNGE");
         owned.remove(uid);
-        if (recent.remove(uid)) {
-          reportedRecent--;
-        }
+        recent.remove(uid);
       }
       pendingAdded.removeIf(m -> m.uid() == uid);
       pendingFlags.remove(uid);
     }
     pendingRemoved.clear();
-    reportSafe(untagged);
+    reportSafe(untagged, withUid);
+    // RFC 3501 §7.3.2: RECENT is sent "if the size of the mailbox changes", and an expunge changes it; Dovecot
+    // likewise sends the new count whenever it differs from the last one reported.
+    if (recent.size() != reportedRecent) {
+      reportedRecent = recent.size();
+      untagged.accept(reportedRecent + " RECENT");
+    }
   }
 }
