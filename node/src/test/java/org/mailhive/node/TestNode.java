@@ -47,6 +47,9 @@ final class TestNode implements AutoCloseable {
     // Every test client comes from 127.0.0.1: the tests that try wrong passwords on purpose would otherwise slow
     // each other down and, past ten, block each other. AuthThrottleIT turns it on with its own addresses.
     m.put("mailhive.auth.throttle.enabled", false);
+    // close() runs the graceful shutdown; a test that leaves a client in the middle of a command should not wait
+    // the production 30 s for it. GracefulShutdownIT sets its own drain time on a node process.
+    m.put("mailhive.node.drain-timeout", "3s");
     m.putAll(extra);
     ConfigFactory.invalidateCaches();
     Config config = ConfigFactory.parseMap(m).withFallback(ConfigFactory.load()).resolve();
