@@ -48,7 +48,10 @@ public final class ChaosSchedule {
         if (cancelled) {
           return;
         }
-        String outcome = String.format("%.1fs %s: %s", (System.nanoTime() - t0) / 1e9, e, perform(e));
+        long started = System.nanoTime();
+        String result = perform(e);
+        String outcome = String.format("at %.1fs (took %.1fs) %s: %s", (started - t0) / 1e9,
+            (System.nanoTime() - started) / 1e9, e, result);
         log.println("[chaos] " + outcome);
         synchronized (outcomes) {
           outcomes.add(outcome);
