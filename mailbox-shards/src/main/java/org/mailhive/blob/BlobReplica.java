@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamRefs;
@@ -54,9 +55,18 @@ public final class BlobReplica {
    */
   public BlobReplica(ActorSystem<?> system, Duration timeout, int chunkSize, PendingCopies pending,
                      Duration repairTimeout, Executor io) {
+    this(system, timeout, chunkSize, pending, repairTimeout, io, Duration.ZERO);
+  }
+
+  /**
+   * @param rememberAbsent how long a store node that went away (a restart) still counts as the replica its
+   *     shards' bodies belong on: bodies written meanwhile go to the next node and are also kept pending for it
+   */
+  public BlobReplica(ActorSystem<?> system, Duration timeout, int chunkSize, PendingCopies pending,
+                     Duration repairTimeout, Executor io, Duration rememberAbsent) {
     this.io = io;
     this.system = system;
-    this.replicas = new ReplicaNodes(Cluster.get(Adapter.toClassic(system)));
+    this.replicas = new ReplicaNodes(Cluster.get(Adapter.toClassic(system)), rememberAbsent);
     this.timeout = timeout;
     this.chunkSize = chunkSize;
     this.pending = pending;
@@ -78,9 +88,14 @@ public final class BlobReplica {
           : CompletableFuture.completedFuture(null);
     }
     peerSeen = true;
+    Optional<Address> intended = replicas.intendedReplicaOf(shardId);
     return send(node.get(), blobId, body).thenAcceptAsync(reason -> {
       if (!reason.isEmpty()) {
         degraded(shardId, blobId, node.get().toString(), reason);
+      } else if (!intended.equals(node)) {
+        // Two copies now, but not on the shard's own replica, which is away (restarting): it gets the body from
+        // the catch-up when it is back, so that a failover to it finds the body there.
+        pending.add(new PendingCopies.Entry(shardId, new BlobId(blobId)));
       }
     }, io);
   }
@@ -94,6 +109,20 @@ public final class BlobReplica {
   /** The node that should have the second copy of the shard's bodies now, seen from this node. */
   public Optional<Address> replicaOf(String shardId) {
     return replicas.replicaOf(shardId);
+  }
+
+  /** Remembers which store nodes are up now (see {@link ReplicaNodes#observe}). */
+  public void observeMembers() {
+    replicas.observe();
+  }
+
+  public void rememberUp(Member m) {
+    replicas.rememberUp(m);
+  }
+
+  /** The shard's replica counting store nodes that are away for a restart ({@link ReplicaNodes}). */
+  public Optional<Address> intendedReplicaOf(String shardId) {
+    return replicas.intendedReplicaOf(shardId);
   }
 
   /**

@@ -55,7 +55,7 @@ public final class MailboxSharding {
       PendingCopies pending = new PendingCopies(blobs.root().resolve("pending-copies"));
       ReplicationCounters.pendingBlobCopiesFrom(pending::count);
       replica = new BlobReplica(system, conf.getDuration("blob-timeout"), bodyChunkSize, pending,
-          conf.getDuration("read-repair-timeout"), blobs.io());
+          conf.getDuration("read-repair-timeout"), blobs.io(), conf.getDuration("catch-up.remember-absent-node"));
       system.systemActorOf(BlobCatchUp.create(blobs, replica, blobs.io(), conf.getDuration("catch-up.interval"),
           conf.getInt("catch-up.batch"), conf.getInt("catch-up.parallelism")), "blob-catchup", Props.empty());
     }
