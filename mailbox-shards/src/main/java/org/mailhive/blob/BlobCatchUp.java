@@ -15,6 +15,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Background catch-up of bodies: every {@code interval} it takes up to {@code batch} entries of this node's
@@ -27,6 +29,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * what {@code cluster status} shows ({@link org.mailhive.journal.ReplicationCounters#pendingBlobCopies}).
  */
 public final class BlobCatchUp {
+  // A named logger, not the actor's: the node's log configuration shows org.mailhive at INFO.
+  private static final Logger LOG = LoggerFactory.getLogger(BlobCatchUp.class);
+
   private BlobCatchUp() {}
 
   public sealed interface Command {}
@@ -97,11 +102,11 @@ public final class BlobCatchUp {
         })
         .onMessage(RunDone.class, d -> {
           if (d.failure() != null) {
-            ctx.getLog().warn("blob_catchup_failed pending={} reason=\"{}\"", replica.pending().count(),
+            LOG.warn("blob_catchup_failed pending={} reason=\"{}\"", replica.pending().count(),
                 d.failure().toString());
           } else if (d.sent() + d.failed() > 0) {
             // Only runs that did something: while the replica is away every run would say the same.
-            ctx.getLog().info("blob_catchup pending={} sent={} failed={}", replica.pending().count(), d.sent(),
+            LOG.info("blob_catchup pending={} sent={} failed={}", replica.pending().count(), d.sent(),
                 d.failed());
           }
           return idle(ctx, store, replica, io, batch, parallelism);
