@@ -41,7 +41,7 @@ public final class BlobEntity {
                                                       String shardId) {
     return Behaviors.setup(ctx -> Behaviors.receive(BlobProtocol.Command.class)
         .onMessage(BlobProtocol.Put.class, put -> onPut(ctx, store, put, replica, shardId))
-        .onMessage(BlobProtocol.Get.class, get -> onGet(ctx, store, chunkSize, get))
+        .onMessage(BlobProtocol.Get.class, get -> onGet(ctx, store, chunkSize, get, replica, shardId))
         .build());
   }
 
@@ -78,17 +78,25 @@ public final class BlobEntity {
   }
 
   private static Behavior<BlobProtocol.Command> onGet(ActorContext<BlobProtocol.Command> ctx, BlobStore store,
-                                                      int chunkSize, BlobProtocol.Get get) {
+                                                      int chunkSize, BlobProtocol.Get get, BlobReplica replica,
+                                                      String shardId) {
     BlobId id = new BlobId(get.blobId());
-    if (!store.contains(id)) {
+    CompletionStage<ByteString> local;
+    if (store.contains(id)) {
+      local = store.get(id);
+    } else if (replica == null) {
       get.replyTo().tell(new BlobProtocol.Missing(get.blobId()));
       return Behaviors.same();
+    } else {
+      local = repair(store, replica, shardId, id);
     }
-    store.get(id)
+    local
         .thenApply(bytes -> new BlobProtocol.Body(get.blobId(), bytes.size(),
             Source.from(BodyChunks.of(bytes, chunkSize)).runWith(StreamRefs.<ByteString>sourceRef(), ctx.getSystem())))
         .whenComplete((body, failure) -> {
-          if (failure != null) {
+          if (failure instanceof java.util.concurrent.CompletionException c && c.getCause() instanceof NotFound) {
+            get.replyTo().tell(new BlobProtocol.Missing(get.blobId()));
+          } else if (failure != null) {
             LOG.warn("blob_get_failed blob={} detail=\"{}\"", get.blobId(), failure.toString());
             get.replyTo().tell(new BlobProtocol.Missing(get.blobId()));
           } else {
@@ -96,5 +104,31 @@ public final class BlobEntity {
           }
         });
     return Behaviors.same();
+  }
+
+  /**
+   * Read repair: this node hosts the shard but lacks the body, because it was away (or not yet the replica) when
+   * the body was written. The other store nodes of the shard's order kept it; fetch it, store it durably here
+   * like any put (fsync before use), and serve it. Only the sharded entity repairs; the replica receiver, which
+   * answers the fetch, never asks further, so a body nobody has ends in Missing rather than a loop.
+   */
+  private static CompletionStage<ByteString> repair(BlobStore store, BlobReplica replica, String shardId, BlobId id) {
+    return replica.fetch(shardId, id).thenCompose(found -> {
+      if (found.isEmpty()) {
+        LOG.warn("blob_repair_failed blob={} shard={}", id, shardId);
+        throw new NotFound();
+      }
+      return store.put(found.get()).thenApply(stored -> {
+        LOG.info("blob_repaired blob={} shard={} size={}", id, shardId, found.get().size());
+        return found.get();
+      });
+    });
+  }
+
+  /** No store node has the body: the reader gets Missing, as before read repair. */
+  private static final class NotFound extends RuntimeException {
+    NotFound() {
+      super("body on no store node", null, false, false);
+    }
   }
 }

@@ -42,6 +42,16 @@ public final class BlobStore {
     }
   }
 
+  /** The directory of the bodies; other per-node blob state (the pending copies) lives beside them. */
+  public Path root() {
+    return root;
+  }
+
+  /** The executor of this store's disk work. */
+  public Executor io() {
+    return io;
+  }
+
   public static BlobId idOf(ByteString body) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -24,6 +24,18 @@ public final class ReplicationCounters {
     DEGRADED_JOURNAL_WRITES.increment();
   }
 
+  // Read from the blob store's pending list (BlobCatchUp works it off); nothing pending on a node without one.
+  private static volatile java.util.function.LongSupplier pendingBlobCopies = () -> 0;
+
+  /** Bodies stored on one copy that the replica still has to get. */
+  public static long pendingBlobCopies() {
+    return pendingBlobCopies.getAsLong();
+  }
+
+  public static void pendingBlobCopiesFrom(java.util.function.LongSupplier source) {
+    pendingBlobCopies = source;
+  }
+
   public static void blobWriteDegraded() {
     DEGRADED_BLOB_WRITES.increment();
   }

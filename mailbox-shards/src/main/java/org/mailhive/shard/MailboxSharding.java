@@ -5,10 +5,14 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.actor.typed.Props;
+import org.mailhive.blob.BlobCatchUp;
 import org.mailhive.blob.BlobEntity;
 import org.mailhive.blob.BlobProtocol;
 import org.mailhive.blob.BlobReplica;
 import org.mailhive.blob.BlobStore;
+import org.mailhive.blob.PendingCopies;
+import org.mailhive.journal.ReplicationCounters;
 import org.mailhive.mailbox.MailboxEntity;
 import org.mailhive.mailbox.MailboxProtocol;
 
@@ -44,8 +48,18 @@ public final class MailboxSharding {
 
   public static MailboxSharding init(ActorSystem<?> system, int shardCount, BlobStore blobs, int bodyChunkSize) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    BlobReplica replica = blobs == null ? null : new BlobReplica(system,
-        system.settings().config().getDuration("mailhive.replication.blob-timeout"), bodyChunkSize);
+    var conf = system.settings().config().getConfig("mailhive.replication");
+    BlobReplica replica = null;
+    if (blobs != null) {
+      // "pending-copies" cannot clash with the two-hex-digit fan-out directories of the bodies.
+      PendingCopies pending = new PendingCopies(blobs.root().resolve("pending-copies"));
+      ReplicationCounters.pendingBlobCopiesFrom(pending::count);
+      replica = new BlobReplica(system, conf.getDuration("blob-timeout"), bodyChunkSize, pending,
+          conf.getDuration("read-repair-timeout"), blobs.io(), conf.getDuration("catch-up.remember-absent-node"));
+      system.systemActorOf(BlobCatchUp.create(blobs, replica, blobs.io(), conf.getDuration("catch-up.interval"),
+          conf.getInt("catch-up.batch"), conf.getInt("catch-up.parallelism")), "blob-catchup", Props.empty());
+    }
+    BlobReplica blobReplica = replica;
     sharding.init(Entity.of(TYPE_KEY, ctx -> MailboxEntity.create(ctx.getEntityId()))
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
         .withAllocationStrategy(allocationStrategy())
@@ -54,7 +68,7 @@ public final class MailboxSharding {
           if (blobs == null) {
             throw new IllegalStateException("blob entity started on a node without the store role");
           }
-          return BlobEntity.create(blobs, bodyChunkSize, replica,
+          return BlobEntity.create(blobs, bodyChunkSize, blobReplica,
               new UserShardExtractor<>(shardCount).shardId(ctx.getEntityId()));
         })
         .withMessageExtractor(new UserShardExtractor<>(shardCount))

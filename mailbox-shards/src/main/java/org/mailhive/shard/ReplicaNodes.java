@@ -1,11 +1,13 @@
 package org.mailhive.shard;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.Member;
@@ -20,10 +22,61 @@ import org.apache.pekko.cluster.MemberStatus;
 public final class ReplicaNodes {
   private final Cluster cluster;
   private final NodeWeights nodeWeights;
+  private final long rememberNanos;
+  // Store nodes seen up, with their last weight, kept while they are away for up to rememberNanos: a node that
+  // left for a restart is still the replica the shard's data belongs on (intendedReplicaOf).
+  private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+  private record Remembered(Address address, int weight, long lastSeenNanos) {}
 
   public ReplicaNodes(Cluster cluster) {
+    this(cluster, Duration.ZERO);
+  }
+
+  /** @param rememberAbsent how long a store node that went away still counts for {@link #intendedReplicaOf} */
+  public ReplicaNodes(Cluster cluster, Duration rememberAbsent) {
     this.cluster = cluster;
     this.nodeWeights = NodeWeights.of(org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(cluster.system()));
+    this.rememberNanos = rememberAbsent.toNanos();
+  }
+
+  /**
+   * Remembers the store nodes up now and forgets those away longer than {@code rememberAbsent}. Called on every
+   * {@link #intendedReplicaOf} and periodically (the blob catch-up's tick), so a node is known before it leaves
+   * even if no body was written while it was up.
+   */
+  public void observe() {
+    long now = System.nanoTime();
+    Map<String, Address> live = liveStoreNodes();
+    Map<String, Integer> liveWeights = weights(live.keySet());
+    live.forEach((key, address) -> remembered.put(key, new Remembered(address, liveWeights.get(key), now)));
+    remembered.values().removeIf(r -> now - r.lastSeenNanos() > rememberNanos && !live.containsValue(r.address()));
+  }
+
+  /** Remembers a store node that is up, from its MemberUp event (before the cluster state shows it). */
+  public void rememberUp(Member m) {
+    if (m.hasRole(MailboxSharding.STORE_ROLE)) {
+      remembered.put(RendezvousAllocationStrategy.nodeKey(m.address()),
+          new Remembered(m.address(), nodeWeights.weightOf(m), System.nanoTime()));
+    }
+  }
+
+  /**
+   * The replica the shard would have if every store node seen up in the last {@code rememberAbsent} were up: the
+   * node a body belongs on even while that node is away (restarting), as opposed to {@link #replicaOf}, the node
+   * that can take it now. The two differ only while a node is away; a node away longer is forgotten.
+   */
+  public Optional<Address> intendedReplicaOf(String shardId) {
+    observe();
+    Map<String, Integer> w = new HashMap<>();
+    remembered.forEach((key, r) -> w.put(key, r.weight()));
+    String self = RendezvousAllocationStrategy.nodeKey(cluster.selfAddress());
+    for (String node : RendezvousPlacement.ranking(shardId, w)) {
+      if (!node.equals(self)) {
+        return Optional.of(remembered.get(node).address());
+      }
+    }
+    return Optional.empty();
   }
 
   /** The reachable, up store nodes in the shard's order of preference with the current weights. */

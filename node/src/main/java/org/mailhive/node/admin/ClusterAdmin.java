@@ -53,7 +53,7 @@ public final class ClusterAdmin {
   /** One node's line in {@code cluster status}; null figures are unknown (the node did not answer). */
   record NodeStatus(String node, String status, boolean reachable, List<String> roles, int weight,
                     int startWeight, Integer shards, Integer sessions, Long degradedJournalWrites,
-                    Long degradedBlobWrites) {}
+                    Long degradedBlobWrites, Long pendingBlobCopies) {}
 
   static ObjectNode statusJson(String self, String leader, List<NodeStatus> nodes) {
     ObjectNode root = JSON.createObjectNode();
@@ -62,6 +62,7 @@ public final class ClusterAdmin {
     ArrayNode arr = root.putArray("nodes");
     int shards = 0;
     long degraded = 0;
+    long pending = 0;
     for (NodeStatus n : nodes) {
       ObjectNode o = arr.addObject();
       o.put("node", n.node());
@@ -75,12 +76,15 @@ public final class ClusterAdmin {
       putNullable(o, "sessions", n.sessions() == null ? null : n.sessions().longValue());
       putNullable(o, "degradedJournalWrites", n.degradedJournalWrites());
       putNullable(o, "degradedBlobWrites", n.degradedBlobWrites());
+      putNullable(o, "pendingBlobCopies", n.pendingBlobCopies());
+      pending += n.pendingBlobCopies() == null ? 0 : n.pendingBlobCopies();
       shards += n.shards() == null ? 0 : n.shards();
       degraded += (n.degradedJournalWrites() == null ? 0 : n.degradedJournalWrites())
           + (n.degradedBlobWrites() == null ? 0 : n.degradedBlobWrites());
     }
     root.put("shards", shards);
     root.put("degradedWrites", degraded);
+    root.put("pendingBlobCopies", pending);
     return root;
   }
 
@@ -124,7 +128,7 @@ public final class ClusterAdmin {
         nodes.add(new NodeStatus(k, m.status().toString(), !unreachable.contains(m), roles, weights.weightOf(m),
             ShardWeights.of(m.getRoles()), m.hasRole(MailboxSharding.STORE_ROLE) ? shardsByNode.get(k) : null,
             d == null ? null : d.connections(), d == null ? null : d.degradedJournalWrites(),
-            d == null ? null : d.degradedBlobWrites()));
+            d == null ? null : d.degradedBlobWrites(), d == null ? null : d.pendingBlobCopies()));
       }
       Optional<Address> leader = Optional.ofNullable(cluster.state().getLeader());
       return statusJson(key(cluster.selfAddress()), leader.map(ClusterAdmin::key).orElse(null), nodes);

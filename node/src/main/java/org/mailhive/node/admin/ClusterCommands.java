@@ -27,18 +27,20 @@ final class ClusterCommands {
 
   /** {@code cluster status} as a table, one line per member. */
   static String statusTable(JsonNode status) {
-    StringBuilder b = new StringBuilder(String.format("%-22s %-8s %-9s %-11s %6s %6s %8s %8s%n", "NODE", "STATUS",
-        "REACHABLE", "ROLES", "WEIGHT", "SHARDS", "SESSIONS", "DEGRADED"));
+    StringBuilder b = new StringBuilder(String.format("%-22s %-8s %-9s %-11s %6s %6s %8s %8s %8s%n", "NODE",
+        "STATUS", "REACHABLE", "ROLES", "WEIGHT", "SHARDS", "SESSIONS", "DEGRADED", "PENDING"));
     for (JsonNode n : status.path("nodes")) {
       StringBuilder roles = new StringBuilder();
       n.path("roles").forEach(r -> roles.append(roles.length() == 0 ? "" : ",").append(r.asText()));
       long degraded = n.path("degradedJournalWrites").asLong(0) + n.path("degradedBlobWrites").asLong(0);
-      b.append(String.format("%-22s %-8s %-9s %-11s %6s %6s %8s %8s%n", text(n.get("node")), text(n.get("status")),
-          n.path("reachable").asBoolean() ? "yes" : "NO", roles, text(n.get("weight")), text(n.get("shards")),
-          text(n.get("sessions")), n.path("degradedJournalWrites").isNull() ? "-" : String.valueOf(degraded)));
+      b.append(String.format("%-22s %-8s %-9s %-11s %6s %6s %8s %8s %8s%n", text(n.get("node")),
+          text(n.get("status")), n.path("reachable").asBoolean() ? "yes" : "NO", roles, text(n.get("weight")),
+          text(n.get("shards")), text(n.get("sessions")),
+          n.path("degradedJournalWrites").isNull() ? "-" : String.valueOf(degraded), text(n.get("pendingBlobCopies"))));
     }
     b.append("shards: ").append(status.path("shards").asInt()).append("  degraded writes: ")
-        .append(status.path("degradedWrites").asLong()).append("  leader: ").append(text(status.get("leader")));
+        .append(status.path("degradedWrites").asLong()).append("  bodies pending copy: ")
+        .append(status.path("pendingBlobCopies").asLong()).append("  leader: ").append(text(status.get("leader")));
     return b.toString();
   }
 

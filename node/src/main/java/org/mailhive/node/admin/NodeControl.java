@@ -30,9 +30,12 @@ public final class NodeControl {
 
   public record Describe(ActorRef<Described> replyTo) implements Command {}
 
-  /** This node's own figures for {@code cluster status}. */
-  public record Described(String node, int connections, long degradedJournalWrites, long degradedBlobWrites)
-      implements CborSerializable {}
+  /**
+   * This node's own figures for {@code cluster status}; {@code pendingBlobCopies} are bodies stored here on one
+   * copy that the background catch-up has yet to get onto their replica.
+   */
+  public record Described(String node, int connections, long degradedJournalWrites, long degradedBlobWrites,
+                          long pendingBlobCopies) implements CborSerializable {}
 
   /**
    * @param node this node's key ({@code host:port} of its cluster address)
@@ -51,7 +54,7 @@ public final class NodeControl {
           })
           .onMessage(Describe.class, m -> {
             m.replyTo().tell(new Described(node, live.count(), ReplicationCounters.degradedJournalWrites(),
-                ReplicationCounters.degradedBlobWrites()));
+                ReplicationCounters.degradedBlobWrites(), ReplicationCounters.pendingBlobCopies()));
             return Behaviors.same();
           })
           .build();

@@ -22,9 +22,9 @@ class ClusterCommandsTest {
 
   private static ObjectNode twoNodes() {
     return ClusterAdmin.statusJson("127.0.0.1:25520", "127.0.0.1:25520", List.of(
-        new ClusterAdmin.NodeStatus("127.0.0.1:25520", "Up", true, List.of("edge", "store"), 0, 100, 3, 2, 0L, 1L),
+        new ClusterAdmin.NodeStatus("127.0.0.1:25520", "Up", true, List.of("edge", "store"), 0, 100, 3, 2, 0L, 1L, 4L),
         new ClusterAdmin.NodeStatus("127.0.0.2:25520", "Up", false, List.of("edge", "store"), 100, 100, 125, null,
-            null, null)));
+            null, null, null)));
   }
 
   @Test
@@ -42,10 +42,13 @@ class ClusterCommandsTest {
     assertEquals(3, first.get("shards").asInt());
     assertEquals(2, first.get("sessions").asInt());
     assertEquals(1, first.get("degradedBlobWrites").asLong());
+    assertEquals(4, first.get("pendingBlobCopies").asLong());
+    assertEquals(4, s.get("pendingBlobCopies").asLong());
     // A node that did not answer has unknown figures, not zeros.
     JsonNode second = s.get("nodes").get(1);
     assertTrue(second.get("sessions").isNull());
     assertTrue(second.get("degradedJournalWrites").isNull());
+    assertTrue(second.get("pendingBlobCopies").isNull());
     assertTrue(!second.get("reachable").asBoolean());
   }
 
