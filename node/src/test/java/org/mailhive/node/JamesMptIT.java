@@ -122,7 +122,10 @@ class JamesMptIT {
     skip("needs James' test-fixture quota (a limit preset on imapuser) and its #private namespace; QUOTA (RFC 9208) is covered by QuotaIT", "Quota");
     skip("CONDSTORE (RFC 7162) not implemented yet", "CondstoreDisable", "CondstoreEnable");
     skip("OBJECTID (RFC 8474) not implemented yet", "ObjectId");
-    skip("ESEARCH/SEARCHRES (RFC 4731, 5182) not implemented yet", "SearchOptionAggregations", "SearchOptionSave");
+    skip("SEARCH RETURN (MIN) MODSEQ 8 needs CONDSTORE (RFC 7162), not implemented yet; ESEARCH and SEARCHRES are "
+        + "covered by ImapEsearchListIT", "SearchOptionAggregations");
+    skip("expects \"* SEARCH 1\" for SEARCH RETURN (SAVE); RFC 5182 §2.2 (and its example A282) give no ESEARCH or "
+        + "SEARCH response when SAVE is the only option, as we do (ImapEsearchListIT)", "SearchOptionSave");
     skip("REPLACE (RFC 8508) not implemented", "Replace");
     skip("SAVEDATE is a James-only FETCH/SEARCH item", "FetchSaveDate", "SearchSaveDate", "FetchNILSaveDate");
     skip("asserts James' capability list (SAVEDATE) rather than any RFC behaviour", "Capability");

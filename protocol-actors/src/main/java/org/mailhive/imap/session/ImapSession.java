@@ -33,6 +33,7 @@ import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.QuotaCommand;
 import org.mailhive.imap.command.FetchRenderer;
 import org.mailhive.imap.command.SearchCommand;
+import org.mailhive.imap.command.SearchReturn;
 import org.mailhive.imap.command.StoreCommand;
 import org.mailhive.imap.parse.ImapArgs;
 import org.mailhive.imap.parse.ImapFrameDecoder;
@@ -193,8 +194,8 @@ public final class ImapSession implements ProtocolSession {
     row("UID COPY", SELECTED, true, (tag, args) -> copy(tag, args, true, false));
     row("MOVE", SELECTED, true, (tag, args) -> copy(tag, args, false, true));
     row("UID MOVE", SELECTED, true, (tag, args) -> copy(tag, args, true, true));
-    row("SEARCH", SELECTED, false, (tag, args) -> search(tag, SearchCommand.parse(args, false)));
-    row("UID SEARCH", SELECTED, true, (tag, args) -> search(tag, SearchCommand.parse(args, true)));
+    row("SEARCH", SELECTED, false, (tag, args) -> search(tag, args, false));
+    row("UID SEARCH", SELECTED, true, (tag, args) -> search(tag, args, true));
     row("IDLE", AUTH, true, this::idle);
     row("ID", ANY, true, this::id);
     row("ENABLE", AUTH, true, this::enable);
@@ -373,6 +374,9 @@ public final class ImapSession implements ProtocolSession {
         bad(tag, ImapResponse.WRONG_STATE);
         return;
       }
+      if (view != null) {
+        args.savedResult(view.savedResult);
+      }
       row.handler().run(tag, args);
     } catch (ImapParseException e) {
       bad(tag, "[PARSE] " + LogText.clean(e.getMessage()));
@@ -388,6 +392,7 @@ public final class ImapSession implements ProtocolSession {
     StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
         + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
+    caps.append(' ').append(SearchReturn.CAPABILITIES);
     if (state == State.NOT_AUTHENTICATED) {
       if (!conn.tlsActive()) {
         caps.append(" STARTTLS");
@@ -1315,20 +1320,35 @@ public final class ImapSession implements ProtocolSession {
 
   // ---- SEARCH (RFC 3501 §6.4.4) ----
 
-  private void search(String tag, SearchCommand cmd) {
+  /** SEARCH [RETURN (...)] keys: RFC 3501 §6.4.4 with the result options of RFC 4731 and RFC 5182. */
+  private void search(String tag, ImapArgs args, boolean byUid) throws ImapParseException {
+    SearchReturn returns = SearchReturn.parseOptional(args);
+    SearchCommand cmd;
+    try {
+      cmd = SearchCommand.parse(args, byUid);
+    } catch (ImapParseException e) {
+      if (returns != null && returns.saves()) {
+        view.savedResult = SequenceSet.savedResult(List.of()); // RFC 5182 §2.1: a failed SAVE empties "$"
+      }
+      throw e;
+    }
+    search(tag, cmd, returns);
+  }
+
+  private void search(String tag, SearchCommand cmd, SearchReturn returns) {
     List<Integer> seqs = new ArrayList<>();
     for (int i = 1; i <= view.exists(); i++) {
       seqs.add(i);
     }
     if (!cmd.needsBody()) {
-      renderSearch(tag, cmd, Map.of());
+      renderSearch(tag, cmd, returns, Map.of());
       return;
     }
     // TODO(#4): load bodies in bounded batches; today a BODY/TEXT search holds every body of the mailbox at once.
-    await(tag, loadBodies(seqs), bodies -> renderSearch(tag, cmd, bodies));
+    await(tag, loadBodies(seqs), bodies -> renderSearch(tag, cmd, returns, bodies));
   }
 
-  private void renderSearch(String tag, SearchCommand cmd, Map<String, ByteString> bodies) {
+  private void renderSearch(String tag, SearchCommand cmd, SearchReturn returns, Map<String, ByteString> bodies) {
     List<MessageMeta> all = view.all();
     long largestUid = all.isEmpty() ? 0 : all.get(all.size() - 1).uid();
     List<Long> hits = new ArrayList<>();
@@ -1339,7 +1359,18 @@ public final class ImapSession implements ProtocolSession {
         hits.add(cmd.byUid() ? m.uid() : i + 1);
       }
     }
-    untagged(SearchCommand.response(hits));
+    if (returns == null) {
+      untagged(SearchCommand.response(hits));
+    } else {
+      if (returns.answers()) {
+        untagged(returns.response(tag, cmd.byUid(), hits));
+      }
+      if (returns.saves()) {
+        List<Long> saved = returns.saved(hits);
+        view.savedResult = SequenceSet.savedResult(cmd.byUid() ? saved
+            : saved.stream().map(seq -> all.get((int) (long) seq - 1).uid()).toList());
+      }
+    }
     finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "SEARCH completed");
   }
 
