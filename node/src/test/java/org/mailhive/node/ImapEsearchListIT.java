@@ -118,4 +118,57 @@ class ImapEsearchListIT {
       assertTrue(c.imap("d8", "FETCH $:3 UID").get(0).startsWith("d8 BAD [PARSE] "), "$ stands alone (RFC 5182 §3)");
     }
   }
+
+  @Test
+  void extendedListSelectsSubscriptionsAndReturnsStatus() throws Exception {
+    try (LineClient c = login()) {
+      String caps = c.imap("k", "CAPABILITY").get(0);
+      assertTrue(caps.contains(" LIST-EXTENDED") && caps.contains(" LIST-STATUS"), caps);
+      for (String folder : List.of("Lx", "Lx/Child", "Lx2")) {
+        assertEquals("c OK CREATE completed", LineClient.last(c.imap("c", "CREATE " + folder)));
+      }
+      for (String folder : List.of("Lx/Child", "Lx2", "Ghost")) {
+        assertEquals("s OK SUBSCRIBE completed", LineClient.last(c.imap("s", "SUBSCRIBE " + folder)));
+      }
+      assertEquals(List.of("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Lx/Child\"",
+          "* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Lx2\"",
+          "* LIST (\\Subscribed \\NonExistent) \"/\" \"Ghost\"", "e1 OK LIST completed"),
+          c.imap("e1", "LIST (SUBSCRIBED) \"\" (\"Lx*\" \"Ghost\")"));
+      assertEquals(List.of("* LIST (\\HasChildren) \"/\" \"Lx\" (\"CHILDINFO\" (\"SUBSCRIBED\"))",
+          "* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Lx2\"", "e2 OK LIST completed"),
+          c.imap("e2", "LIST (SUBSCRIBED RECURSIVEMATCH) \"\" \"Lx%\""));
+      assertEquals(List.of("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Lx/Child\"", "e3 OK LIST completed"),
+          c.imap("e3", "LIST \"\" Lx/% RETURN (SUBSCRIBED CHILDREN)"));
+      assertEquals(List.of("* LIST (\\HasNoChildren) \"/\" \"Lx/Child\"", "e4 OK LIST completed"),
+          c.imap("e4", "LIST \"\" Lx/%"), "\\Subscribed only when asked for (RFC 5258 §3.2)");
+      String seen = "Subject: read\r\n\r\nx\r\n";
+      assertTrue(LineClient.last(c.imap("a", "APPEND Sent (\\Seen) {" + seen.length() + "+}\r\n" + seen)).startsWith("a OK"));
+      assertTrue(LineClient.last(c.imap("a", "APPEND Sent {" + seen.length() + "+}\r\n" + seen)).startsWith("a OK"));
+      List<String> status = c.imap("e5",
+          "LIST \"\" (\"INBOX\" \"Sent\") RETURN (CHILDREN SUBSCRIBED SPECIAL-USE STATUS (MESSAGES UNSEEN))");
+      assertEquals(List.of("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"INBOX\"", "* STATUS \"INBOX\" (MESSAGES 0 UNSEEN 0)",
+          "* LIST (\\HasNoChildren \\Sent \\Subscribed) \"/\" \"Sent\"", "* STATUS \"Sent\" (MESSAGES 2 UNSEEN 1)",
+          "e5 OK LIST completed"), status);
+      assertEquals(List.of("* LIST (\\Noselect) \"/\" \"\"", "e6 OK LIST completed"), c.imap("e6", "LIST \"\" \"\""));
+      assertTrue(c.imap("e7", "LIST (RECURSIVEMATCH) \"\" \"*\"").get(0).startsWith("e7 BAD [PARSE] "),
+          "RFC 5258 §3.1: RECURSIVEMATCH alone is BAD");
+      assertTrue(c.imap("e8", "LIST \"\" \"*\" RETURN (BOGUS)").get(0).startsWith("e8 BAD [PARSE] "));
+      assertTrue(c.imap("e9", "LIST \"\" (\"*\"").get(0).startsWith("e9 BAD [PARSE] "));
+      assertTrue(c.imap("f1", "LIST \"\" \"*\" RETURN (STATUS ())").get(0).startsWith("f1 BAD [PARSE] "));
+      assertEquals("f2 OK LIST completed", LineClient.last(c.imap("f2", "LIST (REMOTE) \"\" Lx2")));
+    }
+  }
+
+  @Test
+  void createCanGiveAFolderASpecialUse() throws Exception {
+    try (LineClient c = login()) {
+      assertEquals("g1 OK CREATE completed", LineClient.last(c.imap("g1", "CREATE Archive (USE (\\Archive))")));
+      assertEquals(List.of("* LIST (\\HasNoChildren \\Archive) \"/\" \"Archive\"", "g2 OK LIST completed"),
+          c.imap("g2", "LIST \"\" Archive RETURN (SPECIAL-USE)"));
+      assertTrue(c.imap("g3", "LIST (SPECIAL-USE) \"\" \"*\"").contains("* LIST (\\HasNoChildren \\Archive) \"/\" \"Archive\""));
+      assertTrue(c.imap("g4", "CREATE Other (USE (\\Bogus))").get(0).startsWith("g4 NO [USEATTR]"));
+      assertTrue(LineClient.last(c.imap("g5", "LIST \"\" Other")).equals("g5 OK LIST completed"));
+      assertTrue(c.imap("g6", "CREATE Other (USE \\Archive)").get(0).startsWith("g6 BAD [PARSE] "));
+    }
+  }
 }

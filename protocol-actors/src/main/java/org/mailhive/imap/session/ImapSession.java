@@ -171,7 +171,7 @@ public final class ImapSession implements ProtocolSession {
     row("STARTTLS", NOT_AUTH, true, this::startTls);
     row("LOGIN", NOT_AUTH, true, this::login);
     row("AUTHENTICATE", NOT_AUTH, true, this::authenticate);
-    row("LIST", AUTH, true, (tag, args) -> list(tag, args, "LIST"));
+    row("LIST", AUTH, true, (tag, args) -> list(tag, ListCommand.parse(args, STATUS_ITEMS)));
     row("LSUB", AUTH, true, (tag, args) -> list(tag, args, "LSUB"));
     row("SELECT", AUTH, true, (tag, args) -> select(tag, args, false));
     row("EXAMINE", AUTH, true, (tag, args) -> select(tag, args, true));
@@ -392,7 +392,7 @@ public final class ImapSession implements ProtocolSession {
     StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
         + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
-    caps.append(' ').append(SearchReturn.CAPABILITIES);
+    caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
     if (state == State.NOT_AUTHENTICATED) {
       if (!conn.tlsActive()) {
         caps.append(" STARTTLS");
@@ -843,6 +843,38 @@ public final class ImapSession implements ProtocolSession {
     });
   }
 
+  /** LIST, extended by RFC 5258, RFC 5819 and RFC 6154 (see {@link ListCommand}); LSUB keeps the code above. */
+  private void list(String tag, ListCommand cmd) {
+    if (cmd.asksForDelimiter()) {
+      untagged("LIST (\\Noselect) \"" + DELIMITER + "\" \"\""); // RFC 3501 §6.3.8: the hierarchy delimiter
+      ok(tag, "LIST completed");
+      return;
+    }
+    withFolders(tag, f -> {
+      List<ListCommand.Line> lines = cmd.lines(f);
+      // RFC 5819 §2: each STATUS right after its LIST line; the mailboxes are asked all at once.
+      Map<String, CompletableFuture<MailboxProtocol.Opened>> opened = new HashMap<>();
+      for (ListCommand.Line line : lines) {
+        if (line.status() != null) {
+          opened.put(line.status().name(), mailboxes.mailbox(new MailboxAddress(user, line.status().mailboxId()))
+              .<MailboxProtocol.Opened>ask(r -> new MailboxProtocol.Open(null, r), askTimeout).toCompletableFuture());
+        }
+      }
+      await(tag, CompletableFuture.allOf(opened.values().toArray(CompletableFuture[]::new)), done -> {
+        for (ListCommand.Line line : lines) {
+          untagged(line.text());
+          if (line.status() != null) {
+            String name = line.status().name();
+            untagged("STATUS " + ImapResponse.astring(name) + " ("
+                + statusValues(cmd.statusItems(), opened.get(name).join()) + ")");
+          }
+        }
+        reportSafe();
+        ok(tag, "LIST completed");
+      });
+    });
+  }
+
   // list-mailbox = 1*list-char: atom chars plus the wildcards % and *, which atom() does not accept.
   private static String listMailbox(ImapArgs args) throws ImapParseException {
     StringBuilder b = new StringBuilder();
@@ -901,6 +933,27 @@ public final class ImapSession implements ProtocolSession {
   private static final Set<String> STATUS_ITEMS =
       Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "DELETED", "DELETED-STORAGE");
 
+  /** The values of STATUS items, "MESSAGES 2 UNSEEN 1", for STATUS and LIST-STATUS (RFC 5819) alike. */
+  private static String statusValues(List<String> items, MailboxProtocol.Opened o) {
+    List<String> out = new ArrayList<>();
+    for (String item : items) {
+      long value = switch (item) {
+        case "MESSAGES" -> o.messages().size();
+        case "RECENT" -> o.recentCount();
+        case "UIDNEXT" -> o.uidNext();
+        case "UIDVALIDITY" -> o.uidValidity();
+        case "SIZE" -> o.messages().stream().mapToLong(MessageMeta::size).sum();
+        case "DELETED" -> o.messages().stream().filter(x -> x.hasFlag("\\Deleted")).count();
+        // RFC 9208 §4.2: in units of 1024 octets, like the STORAGE resource.
+        case "DELETED-STORAGE" -> new Usage(o.messages().stream().filter(x -> x.hasFlag("\\Deleted"))
+            .mapToLong(MessageMeta::size).sum(), 0).storageKib();
+        default -> o.messages().stream().filter(x -> !x.hasFlag("\\Seen")).count();
+      };
+      out.add(item + " " + value);
+    }
+    return String.join(" ", out);
+  }
+
   private void openMailbox(String tag, String name, MailboxAddress address, boolean readOnly, String purpose,
                            List<String> items, ActorRef<MailboxProtocol.Change> subscriber) {
     busy = true;
@@ -917,23 +970,7 @@ public final class ImapSession implements ProtocolSession {
     }
     MailboxProtocol.Opened o = m.opened();
     if (m.purpose().equals("STATUS")) {
-      List<String> out = new ArrayList<>();
-      for (String item : m.items()) {
-        long value = switch (item) {
-          case "MESSAGES" -> o.messages().size();
-          case "RECENT" -> o.recentCount();
-          case "UIDNEXT" -> o.uidNext();
-          case "UIDVALIDITY" -> o.uidValidity();
-          case "SIZE" -> o.messages().stream().mapToLong(MessageMeta::size).sum();
-          case "DELETED" -> o.messages().stream().filter(x -> x.hasFlag("\\Deleted")).count();
-          // RFC 9208 §4.2: in units of 1024 octets, like the STORAGE resource.
-          case "DELETED-STORAGE" -> new Usage(o.messages().stream().filter(x -> x.hasFlag("\\Deleted"))
-              .mapToLong(MessageMeta::size).sum(), 0).storageKib();
-          default -> o.messages().stream().filter(x -> !x.hasFlag("\\Seen")).count();
-        };
-        out.add(item + " " + value);
-      }
-      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + String.join(" ", out) + ")");
+      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + statusValues(m.items(), o) + ")");
       reportSafe();
       ok(m.tag(), "STATUS completed");
       return;
