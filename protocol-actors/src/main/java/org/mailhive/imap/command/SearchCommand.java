@@ -85,8 +85,11 @@ public record SearchCommand(Key key, boolean byUid) {
       }
       return and(keys);
     }
-    if (args.peek('*') || Character.isDigit(peekChar(args))) {
+    if (args.peek('*') || args.peek('$') || Character.isDigit(peekChar(args))) {
       SequenceSet set = args.sequenceSet();
+      if (set.isSavedResult()) {
+        return c -> set.contains(c.meta().uid(), c.largestUid()); // RFC 5182: "$" holds UIDs
+      }
       return c -> set.contains(c.seq(), c.largestSeq());
     }
     String name = args.atom().toUpperCase(Locale.ROOT);

@@ -26,6 +26,7 @@ public final class ImapArgs {
   private final ImapLimits limits;
   private int pos;
   private int depth;
+  private SequenceSet savedResult = SequenceSet.savedResult(java.util.List.of());
 
   public ImapArgs(ByteString raw, ImapLimits limits) {
     this.raw = raw.compact();
@@ -175,8 +176,16 @@ public final class ImapArgs {
     return n;
   }
 
-  /** RFC 3501 §9: sequence-set, such as {@code 1,3:5,7:*}. */
+  /** What "$" stands for in this command (RFC 5182): the selected mailbox's saved search result. */
+  public void savedResult(SequenceSet saved) {
+    this.savedResult = saved;
+  }
+
+  /** RFC 3501 §9: sequence-set, such as {@code 1,3:5,7:*}; RFC 5182 §3 adds "$", the saved search result. */
   public SequenceSet sequenceSet() throws ImapParseException {
+    if (tryConsume('$')) {
+      return savedResult;
+    }
     int start = pos;
     while (!atEnd() && isSequenceSetChar(bytes[pos])) {
       pos++;

@@ -35,9 +35,30 @@ public final class SequenceSet {
   }
 
   private final List<Range> ranges;
+  /** RFC 5182 §2.1: "$", the UIDs a SEARCH RETURN (SAVE) kept; they name messages by UID in every command. */
+  private final boolean savedResult;
 
   private SequenceSet(List<Range> ranges) {
+    this(ranges, false);
+  }
+
+  private SequenceSet(List<Range> ranges, boolean savedResult) {
     this.ranges = List.copyOf(ranges);
+    this.savedResult = savedResult;
+  }
+
+  /** The search result variable "$" (RFC 5182) holding these UIDs; empty before any SAVE (RFC 5182 §2.1). */
+  public static SequenceSet savedResult(List<Long> uids) {
+    List<Range> ranges = new ArrayList<>();
+    for (long uid : uids) {
+      ranges.add(new Range(uid, uid));
+    }
+    return new SequenceSet(ranges, true);
+  }
+
+  /** Whether this is "$": its members are UIDs even in a command that otherwise uses sequence numbers. */
+  public boolean isSavedResult() {
+    return savedResult;
   }
 
   /** Parses sequence-set = (seq-number / seq-range) ["," sequence-set]. */
@@ -123,6 +144,9 @@ public final class SequenceSet {
   /** The set as the client wrote it, so that {@code parse(s.toString())} equals s. */
   @Override
   public String toString() {
+    if (savedResult) {
+      return "$";
+    }
     StringBuilder out = new StringBuilder();
     for (Range r : ranges) {
       if (out.length() > 0) {
@@ -138,7 +162,7 @@ public final class SequenceSet {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof SequenceSet that && ranges.equals(that.ranges);
+    return other instanceof SequenceSet that && ranges.equals(that.ranges) && savedResult == that.savedResult;
   }
 
   @Override

@@ -33,6 +33,7 @@ import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.QuotaCommand;
 import org.mailhive.imap.command.FetchRenderer;
 import org.mailhive.imap.command.SearchCommand;
+import org.mailhive.imap.command.SearchReturn;
 import org.mailhive.imap.command.StoreCommand;
 import org.mailhive.imap.parse.ImapArgs;
 import org.mailhive.imap.parse.ImapFrameDecoder;
@@ -170,7 +171,7 @@ public final class ImapSession implements ProtocolSession {
     row("STARTTLS", NOT_AUTH, true, this::startTls);
     row("LOGIN", NOT_AUTH, true, this::login);
     row("AUTHENTICATE", NOT_AUTH, true, this::authenticate);
-    row("LIST", AUTH, true, (tag, args) -> list(tag, args, "LIST"));
+    row("LIST", AUTH, true, (tag, args) -> list(tag, ListCommand.parse(args, STATUS_ITEMS)));
     row("LSUB", AUTH, true, (tag, args) -> list(tag, args, "LSUB"));
     row("SELECT", AUTH, true, (tag, args) -> select(tag, args, false));
     row("EXAMINE", AUTH, true, (tag, args) -> select(tag, args, true));
@@ -193,8 +194,8 @@ public final class ImapSession implements ProtocolSession {
     row("UID COPY", SELECTED, true, (tag, args) -> copy(tag, args, true, false));
     row("MOVE", SELECTED, true, (tag, args) -> copy(tag, args, false, true));
     row("UID MOVE", SELECTED, true, (tag, args) -> copy(tag, args, true, true));
-    row("SEARCH", SELECTED, false, (tag, args) -> search(tag, SearchCommand.parse(args, false)));
-    row("UID SEARCH", SELECTED, true, (tag, args) -> search(tag, SearchCommand.parse(args, true)));
+    row("SEARCH", SELECTED, false, (tag, args) -> search(tag, args, false));
+    row("UID SEARCH", SELECTED, true, (tag, args) -> search(tag, args, true));
     row("IDLE", AUTH, true, this::idle);
     row("ID", ANY, true, this::id);
     row("ENABLE", AUTH, true, this::enable);
@@ -373,6 +374,9 @@ public final class ImapSession implements ProtocolSession {
         bad(tag, ImapResponse.WRONG_STATE);
         return;
       }
+      if (view != null) {
+        args.savedResult(view.savedResult);
+      }
       row.handler().run(tag, args);
     } catch (ImapParseException e) {
       bad(tag, "[PARSE] " + LogText.clean(e.getMessage()));
@@ -388,6 +392,7 @@ public final class ImapSession implements ProtocolSession {
     StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
         + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
+    caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
     if (state == State.NOT_AUTHENTICATED) {
       if (!conn.tlsActive()) {
         caps.append(" STARTTLS");
@@ -838,6 +843,38 @@ public final class ImapSession implements ProtocolSession {
     });
   }
 
+  /** LIST, extended by RFC 5258, RFC 5819 and RFC 6154 (see {@link ListCommand}); LSUB keeps the code above. */
+  private void list(String tag, ListCommand cmd) {
+    if (cmd.asksForDelimiter()) {
+      untagged("LIST (\\Noselect) \"" + DELIMITER + "\" \"\""); // RFC 3501 §6.3.8: the hierarchy delimiter
+      ok(tag, "LIST completed");
+      return;
+    }
+    withFolders(tag, f -> {
+      List<ListCommand.Line> lines = cmd.lines(f);
+      // RFC 5819 §2: each STATUS right after its LIST line; the mailboxes are asked all at once.
+      Map<String, CompletableFuture<MailboxProtocol.Opened>> opened = new HashMap<>();
+      for (ListCommand.Line line : lines) {
+        if (line.status() != null) {
+          opened.put(line.status().name(), mailboxes.mailbox(new MailboxAddress(user, line.status().mailboxId()))
+              .<MailboxProtocol.Opened>ask(r -> new MailboxProtocol.Open(null, r), askTimeout).toCompletableFuture());
+        }
+      }
+      await(tag, CompletableFuture.allOf(opened.values().toArray(CompletableFuture[]::new)), done -> {
+        for (ListCommand.Line line : lines) {
+          untagged(line.text());
+          if (line.status() != null) {
+            String name = line.status().name();
+            untagged("STATUS " + ImapResponse.astring(name) + " ("
+                + statusValues(cmd.statusItems(), opened.get(name).join()) + ")");
+          }
+        }
+        reportSafe();
+        ok(tag, "LIST completed");
+      });
+    });
+  }
+
   // list-mailbox = 1*list-char: atom chars plus the wildcards % and *, which atom() does not accept.
   private static String listMailbox(ImapArgs args) throws ImapParseException {
     StringBuilder b = new StringBuilder();
@@ -896,6 +933,27 @@ public final class ImapSession implements ProtocolSession {
   private static final Set<String> STATUS_ITEMS =
       Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "DELETED", "DELETED-STORAGE");
 
+  /** The values of STATUS items, "MESSAGES 2 UNSEEN 1", for STATUS and LIST-STATUS (RFC 5819) alike. */
+  private static String statusValues(List<String> items, MailboxProtocol.Opened o) {
+    List<String> out = new ArrayList<>();
+    for (String item : items) {
+      long value = switch (item) {
+        case "MESSAGES" -> o.messages().size();
+        case "RECENT" -> o.recentCount();
+        case "UIDNEXT" -> o.uidNext();
+        case "UIDVALIDITY" -> o.uidValidity();
+        case "SIZE" -> o.messages().stream().mapToLong(MessageMeta::size).sum();
+        case "DELETED" -> o.messages().stream().filter(x -> x.hasFlag("\\Deleted")).count();
+        // RFC 9208 §4.2: in units of 1024 octets, like the STORAGE resource.
+        case "DELETED-STORAGE" -> new Usage(o.messages().stream().filter(x -> x.hasFlag("\\Deleted"))
+            .mapToLong(MessageMeta::size).sum(), 0).storageKib();
+        default -> o.messages().stream().filter(x -> !x.hasFlag("\\Seen")).count();
+      };
+      out.add(item + " " + value);
+    }
+    return String.join(" ", out);
+  }
+
   private void openMailbox(String tag, String name, MailboxAddress address, boolean readOnly, String purpose,
                            List<String> items, ActorRef<MailboxProtocol.Change> subscriber) {
     busy = true;
@@ -912,23 +970,7 @@ public final class ImapSession implements ProtocolSession {
     }
     MailboxProtocol.Opened o = m.opened();
     if (m.purpose().equals("STATUS")) {
-      List<String> out = new ArrayList<>();
-      for (String item : m.items()) {
-        long value = switch (item) {
-          case "MESSAGES" -> o.messages().size();
-          case "RECENT" -> o.recentCount();
-          case "UIDNEXT" -> o.uidNext();
-          case "UIDVALIDITY" -> o.uidValidity();
-          case "SIZE" -> o.messages().stream().mapToLong(MessageMeta::size).sum();
-          case "DELETED" -> o.messages().stream().filter(x -> x.hasFlag("\\Deleted")).count();
-          // RFC 9208 §4.2: in units of 1024 octets, like the STORAGE resource.
-          case "DELETED-STORAGE" -> new Usage(o.messages().stream().filter(x -> x.hasFlag("\\Deleted"))
-              .mapToLong(MessageMeta::size).sum(), 0).storageKib();
-          default -> o.messages().stream().filter(x -> !x.hasFlag("\\Seen")).count();
-        };
-        out.add(item + " " + value);
-      }
-      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + String.join(" ", out) + ")");
+      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + statusValues(m.items(), o) + ")");
       reportSafe();
       ok(m.tag(), "STATUS completed");
       return;
@@ -1315,20 +1357,35 @@ public final class ImapSession implements ProtocolSession {
 
   // ---- SEARCH (RFC 3501 §6.4.4) ----
 
-  private void search(String tag, SearchCommand cmd) {
+  /** SEARCH [RETURN (...)] keys: RFC 3501 §6.4.4 with the result options of RFC 4731 and RFC 5182. */
+  private void search(String tag, ImapArgs args, boolean byUid) throws ImapParseException {
+    SearchReturn returns = SearchReturn.parseOptional(args);
+    SearchCommand cmd;
+    try {
+      cmd = SearchCommand.parse(args, byUid);
+    } catch (ImapParseException e) {
+      if (returns != null && returns.saves()) {
+        view.savedResult = SequenceSet.savedResult(List.of()); // RFC 5182 §2.1: a failed SAVE empties "$"
+      }
+      throw e;
+    }
+    search(tag, cmd, returns);
+  }
+
+  private void search(String tag, SearchCommand cmd, SearchReturn returns) {
     List<Integer> seqs = new ArrayList<>();
     for (int i = 1; i <= view.exists(); i++) {
       seqs.add(i);
     }
     if (!cmd.needsBody()) {
-      renderSearch(tag, cmd, Map.of());
+      renderSearch(tag, cmd, returns, Map.of());
       return;
     }
     // TODO(#4): load bodies in bounded batches; today a BODY/TEXT search holds every body of the mailbox at once.
-    await(tag, loadBodies(seqs), bodies -> renderSearch(tag, cmd, bodies));
+    await(tag, loadBodies(seqs), bodies -> renderSearch(tag, cmd, returns, bodies));
   }
 
-  private void renderSearch(String tag, SearchCommand cmd, Map<String, ByteString> bodies) {
+  private void renderSearch(String tag, SearchCommand cmd, SearchReturn returns, Map<String, ByteString> bodies) {
     List<MessageMeta> all = view.all();
     long largestUid = all.isEmpty() ? 0 : all.get(all.size() - 1).uid();
     List<Long> hits = new ArrayList<>();
@@ -1339,7 +1396,18 @@ public final class ImapSession implements ProtocolSession {
         hits.add(cmd.byUid() ? m.uid() : i + 1);
       }
     }
-    untagged(SearchCommand.response(hits));
+    if (returns == null) {
+      untagged(SearchCommand.response(hits));
+    } else {
+      if (returns.answers()) {
+        untagged(returns.response(tag, cmd.byUid(), hits));
+      }
+      if (returns.saves()) {
+        List<Long> saved = returns.saved(hits);
+        view.savedResult = SequenceSet.savedResult(cmd.byUid() ? saved
+            : saved.stream().map(seq -> all.get((int) (long) seq - 1).uid()).toList());
+      }
+    }
     finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "SEARCH completed");
   }
 

@@ -37,6 +37,11 @@ final class MailboxView {
   /** The subset this session claimed (all of {@link #recent} after a SELECT; after an EXAMINE only kept ones). */
   private final Set<Long> owned = new HashSet<>();
   private int reportedRecent;
+  /**
+   * RFC 5182 §2.1: the search result variable "$", kept as UIDs so that expunged messages simply drop out. A new
+   * view starts empty, which is the reset SELECT, EXAMINE, CLOSE and UNSELECT need.
+   */
+  SequenceSet savedResult = SequenceSet.savedResult(List.of());
 
   MailboxView(MailboxAddress address, boolean readOnly, MailboxProtocol.Opened opened, Set<Long> kept) {
     this.address = address;
@@ -103,6 +108,9 @@ final class MailboxView {
 
   /** Sequence numbers the set names, or null if it names one beyond the last message (a client bug). */
   List<Integer> resolveSeqs(SequenceSet set) {
+    if (set.isSavedResult()) {
+      return resolveUids(set); // "$" names messages by UID whatever the command (RFC 5182 §2.1)
+    }
     long largest = messages.size();
     for (String n : set.toString().split("[,:]")) {
       if (!n.equals("*") && Long.parseLong(n) > largest) {

@@ -67,4 +67,17 @@ class SequenceSetTest {
     assertTrue(all.contains(4294967295L, 4294967295L));
     assertEquals(3, all.members(4294967295L).limit(3).count());
   }
+
+  @Test
+  void dollarIsTheSavedResultAndHoldsUidsEvenWhenEmpty() throws ImapParseException {
+    ImapArgs args = new ImapArgs(org.apache.pekko.util.ByteString.fromString("$"), new ImapLimits(100, 100, 4));
+    SequenceSet empty = args.sequenceSet();
+    assertTrue(empty.isSavedResult());
+    assertEquals("$", empty.toString());
+    assertEquals(0, empty.members(10).count(), "RFC 5182 §2.1: $ before any SAVE is the empty set");
+    SequenceSet saved = SequenceSet.savedResult(java.util.List.of(3L, 9L));
+    assertTrue(saved.contains(9, 9));
+    assertFalse(saved.contains(4, 9));
+    assertFalse(SequenceSet.parse("3,9").isSavedResult());
+  }
 }
