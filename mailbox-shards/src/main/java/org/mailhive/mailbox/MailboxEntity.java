@@ -167,10 +167,16 @@ public final class MailboxEntity
   private ReplyEffect<MailboxEvent, MailboxState> onStoreFlags(MailboxState state, StoreFlags cmd) {
     long modSeq = state.highestModSeq() + 1;
     List<UidFlags> changed = new ArrayList<>();
+    List<Long> modified = new ArrayList<>();
     for (Long uid : cmd.uids()) {
       MessageMeta m = state.message(uid);
       if (m == null) {
         continue; // RFC 3501 §6.4.8: UIDs that do not exist are ignored, not an error
+      }
+      // RFC 7162 §3.1.3: a message changed after UNCHANGEDSINCE fails the test and keeps its flags.
+      if (cmd.unchangedSince() >= 0 && m.modSeq() > cmd.unchangedSince()) {
+        modified.add(uid);
+        continue;
       }
       List<String> next = Flags.change(m.flags(), cmd.change(), cmd.flags());
       if (!next.equals(m.flags())) {
@@ -178,12 +184,14 @@ public final class MailboxEntity
       }
     }
     if (changed.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), new FlagsStored(List.of(), state.highestModSeq()));
+      // Nothing changed, so no new mod-sequence either (RFC 7162 §3.1: it grows only when metadata changes).
+      return Effect().reply(cmd.replyTo(), new FlagsStored(List.of(), state.highestModSeq(), List.copyOf(modified)));
     }
     List<UidFlags> result = List.copyOf(changed);
+    List<Long> failed = List.copyOf(modified);
     return Effect().persist(new FlagsChanged(result, modSeq))
         .thenRun(s -> notifyListeners(new MailboxProtocol.FlagsUpdated(result)))
-        .thenReply(cmd.replyTo(), s -> new FlagsStored(result, s.highestModSeq()));
+        .thenReply(cmd.replyTo(), s -> new FlagsStored(result, s.highestModSeq(), failed));
   }
 
   private ReplyEffect<MailboxEvent, MailboxState> onExpunge(MailboxState state, Expunge cmd) {

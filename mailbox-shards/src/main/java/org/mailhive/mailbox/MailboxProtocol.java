@@ -55,8 +55,21 @@ public final class MailboxProtocol {
 
   public enum FlagChange { ADD, REMOVE, REPLACE }
 
+  /**
+   * {@code unchangedSince}: RFC 7162 §3.1.3 conditional STORE, checked here so that the test and the change are one
+   * step; a message whose mod-sequence is above it is left alone and named in {@link FlagsStored#modified}. A
+   * negative value means an unconditional STORE.
+   */
   public record StoreFlags(RequestId requestId, List<Long> uids, FlagChange change, List<String> flags,
-                           ActorRef<StoreReply> replyTo) implements Command {}
+                           long unchangedSince, ActorRef<StoreReply> replyTo) implements Command {
+    public StoreFlags(RequestId requestId, List<Long> uids, FlagChange change, List<String> flags,
+                      ActorRef<StoreReply> replyTo) {
+      this(requestId, uids, change, flags, UNCONDITIONAL, replyTo);
+    }
+  }
+
+  /** {@link StoreFlags#unchangedSince} of a STORE without the UNCHANGEDSINCE modifier. */
+  public static final long UNCONDITIONAL = -1;
 
   /** Removes the given UIDs if they carry \Deleted, or every \Deleted message when {@code uids} is null. */
   public record Expunge(RequestId requestId, List<Long> uids, ActorRef<ExpungeReply> replyTo) implements Command {}
@@ -67,7 +80,12 @@ public final class MailboxProtocol {
 
   public sealed interface StoreReply extends CborSerializable permits FlagsStored, Rejected {}
 
-  public record FlagsStored(List<UidFlags> changed, long highestModSeq) implements StoreReply {}
+  /** {@code modified}: UIDs a conditional STORE left alone because they changed after its UNCHANGEDSINCE. */
+  public record FlagsStored(List<UidFlags> changed, long highestModSeq, List<Long> modified) implements StoreReply {
+    public FlagsStored(List<UidFlags> changed, long highestModSeq) {
+      this(changed, highestModSeq, List.of());
+    }
+  }
 
   public sealed interface ExpungeReply extends CborSerializable permits Expunged, Rejected {}
 

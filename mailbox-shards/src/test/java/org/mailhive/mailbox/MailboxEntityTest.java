@@ -169,4 +169,40 @@ class MailboxEntityTest {
     kit.restart();
     assertEquals(new MailboxProtocol.Usage(2, 84), usage());
   }
+
+  private MailboxProtocol.FlagsStored store(List<Long> uids, FlagChange change, String flag, long unchangedSince) {
+    var r = kit.<MailboxProtocol.StoreReply>runCommand(replyTo -> new MailboxProtocol.StoreFlags(
+        RequestId.random(), uids, change, List.of(flag), unchangedSince, replyTo));
+    return assertInstanceOf(MailboxProtocol.FlagsStored.class, r.reply());
+  }
+
+  @Test
+  void everyFlagChangeGetsANewModSeqAndAStoreThatChangesNothingKeepsIt() {
+    append("r1");
+    long afterAppend = kit.getState().highestModSeq();
+    var first = store(List.of(1L), FlagChange.ADD, "\\Flagged", MailboxProtocol.UNCONDITIONAL);
+    assertTrue(first.highestModSeq() > afterAppend);
+    assertEquals(first.highestModSeq(), first.changed().get(0).modSeq());
+    var same = store(List.of(1L), FlagChange.ADD, "\\Flagged", MailboxProtocol.UNCONDITIONAL);
+    assertEquals(List.of(), same.changed());
+    assertEquals(first.highestModSeq(), same.highestModSeq(), "a STORE that changes nothing keeps the modseq");
+    var removed = store(List.of(1L), FlagChange.REMOVE, "\\Flagged", MailboxProtocol.UNCONDITIONAL);
+    assertTrue(removed.highestModSeq() > first.highestModSeq());
+  }
+
+  @Test
+  void conditionalStoreLeavesMessagesChangedAfterUnchangedSinceAndNamesThem() {
+    append("r1");
+    append("r2");
+    long before = kit.getState().highestModSeq();
+    store(List.of(2L), FlagChange.ADD, "\\Seen", MailboxProtocol.UNCONDITIONAL); // r2 already \Seen: no change
+    var bumped = store(List.of(2L), FlagChange.ADD, "\\Answered", MailboxProtocol.UNCONDITIONAL);
+    var conditional = store(List.of(1L, 2L), FlagChange.ADD, "\\Deleted", before);
+    assertEquals(List.of(2L), conditional.modified());
+    assertEquals(List.of(1L), conditional.changed().stream().map(UidFlags::uid).toList());
+    assertEquals(List.of("\\Answered", "\\Seen"), kit.getState().message(2).flags());
+    assertEquals(bumped.highestModSeq(), kit.getState().message(2).modSeq());
+    var zero = store(List.of(1L), FlagChange.ADD, "\\Draft", 0);
+    assertEquals(List.of(1L), zero.modified(), "UNCHANGEDSINCE 0 fails for every message (RFC 7162 §3.1.3)");
+  }
 }

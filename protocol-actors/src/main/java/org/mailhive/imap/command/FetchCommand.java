@@ -11,9 +11,16 @@ import org.mailhive.imap.parse.SequenceSet;
  * FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8): the request record and its parser. Rendering lives in
  * {@link FetchRenderer}; running it (loading bodies, setting \Seen) in the session.
  */
-public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid) {
+public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, long changedSince) {
 
-  public enum Attribute { FLAGS, UID, RFC822_SIZE, INTERNALDATE, ENVELOPE, BODYSTRUCTURE, BODY }
+  /** {@link #changedSince} of a FETCH without the CHANGEDSINCE modifier (RFC 7162 §3.1.4.1). */
+  public static final long ALWAYS = -1;
+
+  public FetchCommand(SequenceSet set, List<Item> items, boolean byUid) {
+    this(set, items, byUid, ALWAYS);
+  }
+
+  public enum Attribute { FLAGS, UID, RFC822_SIZE, INTERNALDATE, ENVELOPE, BODYSTRUCTURE, BODY, MODSEQ }
 
   public sealed interface Item permits Simple, Section {}
 
@@ -32,6 +39,11 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid) {
 
   public boolean needsBody() {
     return items.stream().anyMatch(i -> i instanceof Section);
+  }
+
+  /** RFC 7162 §3.1: FETCH MODSEQ and FETCH (CHANGEDSINCE) are CONDSTORE enabling commands. */
+  public boolean usesModSeq() {
+    return changedSince >= 0 || items.stream().anyMatch(i -> i instanceof Simple s && s.attribute() == Attribute.MODSEQ);
   }
 
   public boolean setsSeen() {
@@ -59,11 +71,19 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid) {
     } else {
       items.add(item(args));
     }
+    long changedSince = ALWAYS;
+    if (args.tryConsumeSpace()) {
+      changedSince = CondStore.changedSince(args);
+      // RFC 7162 §3.1.4.1: CHANGEDSINCE answers as if MODSEQ had been asked for too.
+      if (items.stream().noneMatch(i -> i instanceof Simple s && s.attribute() == Attribute.MODSEQ)) {
+        items.add(new Simple(Attribute.MODSEQ));
+      }
+    }
     args.end();
     if (byUid && items.stream().noneMatch(i -> i instanceof Simple s && s.attribute() == Attribute.UID)) {
       items.add(0, new Simple(Attribute.UID)); // RFC 3501 §6.4.8: UID FETCH always returns the UID
     }
-    return new FetchCommand(set, List.copyOf(items), byUid);
+    return new FetchCommand(set, List.copyOf(items), byUid, changedSince);
   }
 
   // RFC 3501 §6.4.5: the macros ALL, FAST and FULL stand alone, never inside a list.
@@ -95,6 +115,7 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid) {
       case "ENVELOPE" -> new Simple(Attribute.ENVELOPE);
       case "BODYSTRUCTURE" -> new Simple(Attribute.BODYSTRUCTURE);
       case "BODY" -> new Simple(Attribute.BODY);
+      case "MODSEQ" -> new Simple(Attribute.MODSEQ);
       case "RFC822" -> new Section("RFC822", "", "", List.of(), false, -1, -1);
       case "RFC822.HEADER" -> new Section("RFC822.HEADER", "", "HEADER", List.of(), true, -1, -1);
       case "RFC822.TEXT" -> new Section("RFC822.TEXT", "", "TEXT", List.of(), false, -1, -1);

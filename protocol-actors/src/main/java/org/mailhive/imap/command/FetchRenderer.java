@@ -90,6 +90,7 @@ public final class FetchRenderer {
       case ENVELOPE -> "ENVELOPE " + m.envelope();
       case BODYSTRUCTURE -> "BODYSTRUCTURE " + m.bodyStructure();
       case BODY -> "BODY " + m.body();
+      case MODSEQ -> CondStore.fetchItem(m.modSeq());
     };
   }
 }

@@ -33,10 +33,19 @@ public record SearchCommand(Key key, boolean byUid) {
     default boolean needsBody() {
       return false;
     }
+
+    /** RFC 7162 §3.1.5: a search with a MODSEQ key answers with the highest mod-sequence of what it found. */
+    default boolean usesModSeq() {
+      return false;
+    }
   }
 
   public boolean needsBody() {
     return key.needsBody();
+  }
+
+  public boolean usesModSeq() {
+    return key.usesModSeq();
   }
 
   private static final DateTimeFormatter SEARCH_DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy", Locale.ROOT);
@@ -142,6 +151,7 @@ public record SearchCommand(Key key, boolean byUid) {
         SequenceSet set = args.sequenceSet();
         return c -> set.contains(c.meta().uid(), c.largestUid());
       }
+      case "MODSEQ": return modSeq(args);
       case "NOT": { args.sp(); Key k = key(args, depth + 1); return wrap(k, c -> !k.matches(c)); }
       case "OR": {
         args.sp();
@@ -151,6 +161,7 @@ public record SearchCommand(Key key, boolean byUid) {
         return new Key() {
           public boolean matches(Candidate c) { return a.matches(c) || b.matches(c); }
           public boolean needsBody() { return a.needsBody() || b.needsBody(); }
+          public boolean usesModSeq() { return a.usesModSeq() || b.usesModSeq(); }
         };
       }
       default: throw new ImapParseException("unknown search key " + name);
@@ -174,6 +185,7 @@ public record SearchCommand(Key key, boolean byUid) {
     return new Key() {
       public boolean matches(Candidate c) { return all.stream().allMatch(k -> k.matches(c)); }
       public boolean needsBody() { return all.stream().anyMatch(Key::needsBody); }
+      public boolean usesModSeq() { return all.stream().anyMatch(Key::usesModSeq); }
     };
   }
 
@@ -181,6 +193,33 @@ public record SearchCommand(Key key, boolean byUid) {
     return new Key() {
       public boolean matches(Candidate c) { return outer.matches(c); }
       public boolean needsBody() { return inner.needsBody(); }
+      public boolean usesModSeq() { return inner.usesModSeq(); }
+    };
+  }
+
+  /**
+   * RFC 7162 §3.1.5: {@code MODSEQ [entry-name SP entry-type-req] mod-sequence-valzer} matches messages whose
+   * mod-sequence is at least the value. Flags have no separate mod-sequences here, so the entry (a per-flag
+   * metadata item) is checked for syntax and ignored, as §3.1.5 allows ("the server MAY ignore" it).
+   */
+  private static Key modSeq(ImapArgs args) throws ImapParseException {
+    args.sp();
+    if (args.peek('"')) {
+      String entry = args.astring();
+      if (!entry.toLowerCase(Locale.ROOT).startsWith("/flags/")) {
+        throw new ImapParseException("bad MODSEQ entry name " + entry);
+      }
+      args.sp();
+      String type = args.atom().toLowerCase(Locale.ROOT);
+      if (!type.equals("priv") && !type.equals("shared") && !type.equals("all")) {
+        throw new ImapParseException("bad MODSEQ entry type " + type);
+      }
+      args.sp();
+    }
+    long min = CondStore.modSeqValzer(args);
+    return new Key() {
+      public boolean matches(Candidate c) { return c.meta().modSeq() >= min; }
+      public boolean usesModSeq() { return true; }
     };
   }
 
@@ -248,6 +287,11 @@ public record SearchCommand(Key key, boolean byUid) {
       return false;
     }
     return haystack.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT));
+  }
+
+  /** RFC 7162 §3.1.5: "* SEARCH 2 5 (MODSEQ 917162500)" after a MODSEQ search that found something. */
+  public static String response(List<Long> numbers, long highestModSeq) {
+    return numbers.isEmpty() ? response(numbers) : response(numbers) + " (MODSEQ " + highestModSeq + ")";
   }
 
   /** Encodes a result list: "* SEARCH 2 3 5". */

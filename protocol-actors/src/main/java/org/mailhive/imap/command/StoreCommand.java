@@ -6,15 +6,26 @@ import java.util.Locale;
 import org.mailhive.imap.parse.ImapArgs;
 import org.mailhive.imap.parse.ImapParseException;
 import org.mailhive.imap.parse.SequenceSet;
+import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MailboxProtocol.FlagChange;
 
 /** STORE and UID STORE (RFC 3501 §6.4.6): {@code STORE set [+|-]FLAGS[.SILENT] (flags)}. */
-public record StoreCommand(SequenceSet set, FlagChange change, boolean silent, List<String> flags, boolean byUid) {
+public record StoreCommand(SequenceSet set, FlagChange change, boolean silent, List<String> flags, boolean byUid,
+                           long unchangedSince) {
+
+  public StoreCommand(SequenceSet set, FlagChange change, boolean silent, List<String> flags, boolean byUid) {
+    this(set, change, silent, flags, byUid, MailboxProtocol.UNCONDITIONAL);
+  }
 
   public static StoreCommand parse(ImapArgs args, boolean byUid) throws ImapParseException {
     args.sp();
     SequenceSet set = args.sequenceSet();
     args.sp();
+    long unchangedSince = MailboxProtocol.UNCONDITIONAL;
+    if (args.peek('(')) { // RFC 7162 §3.1.3: STORE set (UNCHANGEDSINCE n) item value
+      unchangedSince = CondStore.unchangedSince(args);
+      args.sp();
+    }
     String item = args.atom().toUpperCase(Locale.ROOT);
     FlagChange change;
     if (item.startsWith("+")) {
@@ -41,7 +52,7 @@ public record StoreCommand(SequenceSet set, FlagChange change, boolean silent, L
       }
     }
     args.end();
-    return new StoreCommand(set, change, silent, List.copyOf(flags), byUid);
+    return new StoreCommand(set, change, silent, List.copyOf(flags), byUid, unchangedSince);
   }
 
   /** RFC 3501 §9 flag-list, "(" [flag *(SP flag)] ")", as STORE and APPEND take it. */

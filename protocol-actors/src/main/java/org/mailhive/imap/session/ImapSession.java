@@ -29,6 +29,7 @@ import org.mailhive.blob.BlobId;
 import org.mailhive.config.MailhiveSettings.ImapSettings;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
+import org.mailhive.imap.command.CondStore;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.QuotaCommand;
 import org.mailhive.imap.command.FetchRenderer;
@@ -152,6 +153,8 @@ public final class ImapSession implements ProtocolSession {
   private String idleTag;
   /** Whether the command being answered is a UID command; unsolicited FETCH lines then carry the UID too. */
   private boolean uidCommand;
+  /** RFC 7162 §3.1: CONDSTORE is on for the rest of the connection after the first enabling command. */
+  private boolean condStore;
 
   public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
                      AccountSharding accounts, Delivery delivery, Duration askTimeout) {
@@ -390,7 +393,7 @@ public final class ImapSession implements ProtocolSession {
 
   private String capabilities() {
     StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
-        + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " APPENDLIMIT=")
+        + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " " + CondStore.CAPABILITY + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
     caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
     if (state == State.NOT_AUTHENTICATED) {
@@ -898,6 +901,11 @@ public final class ImapSession implements ProtocolSession {
   private void select(String tag, ImapArgs args, boolean readOnly) throws ImapParseException {
     args.sp();
     String name = args.mailbox();
+    boolean condStoreParam = false;
+    if (args.tryConsumeSpace()) {
+      CondStore.selectParams(args);
+      condStoreParam = true;
+    }
     args.end();
     keptRecent.clear();
     if (view != null) {
@@ -905,6 +913,7 @@ public final class ImapSession implements ProtocolSession {
     }
     leaveMailbox();
     state = State.AUTHENTICATED;
+    condStore |= condStoreParam; // RFC 7162 §3.1.8: SELECT/EXAMINE (CONDSTORE) enables it
     withFolder(tag, name, ImapResponse.NONEXISTENT, address ->
         openMailbox(tag, name, address, readOnly, readOnly ? "EXAMINE" : "SELECT", List.of(), listener));
   }
@@ -926,12 +935,16 @@ public final class ImapSession implements ProtocolSession {
       items.add(item);
     }
     args.end();
+    if (items.contains("HIGHESTMODSEQ")) {
+      enableCondStore(); // RFC 7162 §3.1: STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command
+    }
     withFolder(tag, name, ImapResponse.NONEXISTENT, address -> openMailbox(tag, name, address, true, "STATUS", items, null));
   }
 
   /** RFC 3501 §6.3.10, RFC 8438 SIZE, RFC 9208 §4.2 DELETED and DELETED-STORAGE: all from the snapshot STATUS reads. */
   private static final Set<String> STATUS_ITEMS =
-      Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "DELETED", "DELETED-STORAGE");
+      Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "DELETED", "DELETED-STORAGE",
+          "HIGHESTMODSEQ");
 
   /** The values of STATUS items, "MESSAGES 2 UNSEEN 1", for STATUS and LIST-STATUS (RFC 5819) alike. */
   private static String statusValues(List<String> items, MailboxProtocol.Opened o) {
@@ -942,6 +955,7 @@ public final class ImapSession implements ProtocolSession {
         case "RECENT" -> o.recentCount();
         case "UIDNEXT" -> o.uidNext();
         case "UIDVALIDITY" -> o.uidValidity();
+        case "HIGHESTMODSEQ" -> o.highestModSeq(); // RFC 7162 §3.1.6
         case "SIZE" -> o.messages().stream().mapToLong(MessageMeta::size).sum();
         case "DELETED" -> o.messages().stream().filter(x -> x.hasFlag("\\Deleted")).count();
         // RFC 9208 §4.2: in units of 1024 octets, like the STORAGE resource.
@@ -992,6 +1006,10 @@ public final class ImapSession implements ProtocolSession {
     }
     untagged("OK [UIDVALIDITY " + o.uidValidity() + "] UIDs valid");
     untagged("OK [UIDNEXT " + o.uidNext() + "] Predicted next UID");
+    view.withModSeq = condStore;
+    if (condStore) {
+      untagged(CondStore.highestModSeq(o.highestModSeq()));
+    }
     ok(m.tag(), (m.readOnly() ? "[READ-ONLY] " : "[READ-WRITE] ") + m.purpose() + " completed");
   }
 
@@ -1054,10 +1072,16 @@ public final class ImapSession implements ProtocolSession {
   }
 
   private void fetch(String tag, FetchCommand cmd) {
-    List<Integer> seqs = resolve(tag, cmd.set(), cmd.byUid());
-    if (seqs == null) {
+    List<Integer> resolved = resolve(tag, cmd.set(), cmd.byUid());
+    if (resolved == null) {
       return;
     }
+    if (cmd.usesModSeq()) {
+      enableCondStore();
+    }
+    // RFC 7162 §3.1.4.1: CHANGEDSINCE keeps only the messages whose mod-sequence is above the value.
+    List<Integer> seqs = cmd.changedSince() < 0 ? resolved
+        : resolved.stream().filter(s -> view.bySeq(s).modSeq() > cmd.changedSince()).toList();
     if (!cmd.needsBody()) {
       renderFetch(tag, cmd, seqs, Map.of(), Set.of());
       return;
@@ -1141,10 +1165,14 @@ public final class ImapSession implements ProtocolSession {
       no(tag, ImapResponse.READ_ONLY);
       return;
     }
+    if (cmd.unchangedSince() >= 0) {
+      enableCondStore();
+    }
     List<Long> uids = seqs.stream().map(s -> view.bySeq(s).uid()).toList();
     busy = true;
     conn.context().ask(MailboxProtocol.StoreReply.class, mailboxes.mailbox(view.address), askTimeout,
-        replyTo -> new MailboxProtocol.StoreFlags(RequestId.random(), uids, cmd.change(), cmd.flags(), replyTo),
+        replyTo -> new MailboxProtocol.StoreFlags(RequestId.random(), uids, cmd.change(), cmd.flags(),
+            cmd.unchangedSince(), replyTo),
         (r, ex) -> new FlagsStored(tag, cmd, r, ex));
   }
 
@@ -1157,20 +1185,35 @@ public final class ImapSession implements ProtocolSession {
       rejected(m.tag(), (MailboxProtocol.Rejected) m.reply());
       return;
     }
+    Set<Long> changed = new HashSet<>();
     for (UidFlags u : fs.changed()) {
       view.applyOwnFlags(u);
+      changed.add(u.uid());
     }
+    Set<Long> modified = Set.copyOf(fs.modified());
     // RFC 3501 §6.4.6: "Normally, STORE will return the updated value" -- for every message named, also those
     // whose flags were already as asked (Dovecot does the same), so the client learns each one's flags.
+    // RFC 7162 §3.1.3: not for messages that failed UNCHANGEDSINCE; and with CONDSTORE, .SILENT still reports
+    // the new MODSEQ of each message it changed.
     List<Integer> named = m.cmd().byUid() ? view.resolveUids(m.cmd().set()) : view.resolveSeqs(m.cmd().set());
-    if (!m.cmd().silent() && named != null) {
+    if (named != null) {
       for (int seq : named) {
         MessageMeta meta = view.bySeq(seq);
+        boolean flags = !m.cmd().silent();
+        boolean modSeq = condStore && (flags || changed.contains(meta.uid()));
+        if (modified.contains(meta.uid()) || (!flags && !modSeq)) {
+          continue;
+        }
         untagged(seq + " FETCH (" + (m.cmd().byUid() ? "UID " + meta.uid() + " " : "")
-            + "FLAGS " + FetchRenderer.flags(meta, view.isRecent(meta.uid())) + ")");
+            + (flags ? "FLAGS " + FetchRenderer.flags(meta, view.isRecent(meta.uid())) : "")
+            + (flags && modSeq ? " " : "") + (modSeq ? CondStore.fetchItem(meta.modSeq()) : "") + ")");
       }
     }
-    finishSelected(m.tag(), m.cmd().byUid(), (m.cmd().byUid() ? "UID " : "") + "STORE completed");
+    String done = (m.cmd().byUid() ? "UID " : "") + "STORE completed";
+    if (!modified.isEmpty()) {
+      done = CondStore.modified(modified.stream().map(uid -> m.cmd().byUid() ? uid : (long) view.seqOf(uid)).toList());
+    }
+    finishSelected(m.tag(), m.cmd().byUid(), done);
   }
 
   private void expunge(String tag, ImapArgs args) throws ImapParseException {
@@ -1373,6 +1416,9 @@ public final class ImapSession implements ProtocolSession {
   }
 
   private void search(String tag, SearchCommand cmd, SearchReturn returns) {
+    if (cmd.usesModSeq()) {
+      enableCondStore();
+    }
     List<Integer> seqs = new ArrayList<>();
     for (int i = 1; i <= view.exists(); i++) {
       seqs.add(i);
@@ -1389,15 +1435,17 @@ public final class ImapSession implements ProtocolSession {
     List<MessageMeta> all = view.all();
     long largestUid = all.isEmpty() ? 0 : all.get(all.size() - 1).uid();
     List<Long> hits = new ArrayList<>();
+    long highestModSeq = 0;
     for (int i = 0; i < all.size(); i++) {
       MessageMeta m = all.get(i);
       if (cmd.key().matches(new SearchCommand.Candidate(i + 1, m, view.isRecent(m.uid()), all.size(), largestUid,
           bodies.get(m.blobId())))) {
         hits.add(cmd.byUid() ? m.uid() : i + 1);
+        highestModSeq = Math.max(highestModSeq, m.modSeq());
       }
     }
     if (returns == null) {
-      untagged(SearchCommand.response(hits));
+      untagged(cmd.usesModSeq() ? SearchCommand.response(hits, highestModSeq) : SearchCommand.response(hits));
     } else {
       if (returns.answers()) {
         untagged(returns.response(tag, cmd.byUid(), hits));
@@ -1447,13 +1495,35 @@ public final class ImapSession implements ProtocolSession {
 
   private void enable(String tag, ImapArgs args) throws ImapParseException {
     args.sp();
-    args.atom();
+    List<String> asked = new ArrayList<>();
+    asked.add(args.atom());
     while (args.tryConsumeSpace()) {
-      args.atom();
+      asked.add(args.atom());
     }
     args.end();
-    untagged("ENABLED"); // none of the extensions ENABLE can switch on (CONDSTORE, QRESYNC, UTF8=ACCEPT) exist yet
+    // RFC 5161 §3.1: ENABLED lists what this command newly enabled; unknown names are ignored. Of the extensions
+    // ENABLE can switch on, only CONDSTORE exists here (QRESYNC and UTF8=ACCEPT do not yet).
+    boolean newly = !condStore && asked.stream().anyMatch(CondStore.CAPABILITY::equalsIgnoreCase);
+    if (newly) {
+      enableCondStore();
+    }
+    untagged("ENABLED" + (newly ? " " + CondStore.CAPABILITY : ""));
     ok(tag, "ENABLE completed");
+  }
+
+  /**
+   * RFC 7162 §3.1: the first CONDSTORE enabling command switches it on for the connection; issued with a mailbox
+   * selected, it also reports that mailbox's HIGHESTMODSEQ, which the client did not get at SELECT.
+   */
+  private void enableCondStore() {
+    if (condStore) {
+      return;
+    }
+    condStore = true;
+    if (view != null) {
+      view.withModSeq = true;
+      untagged(CondStore.highestModSeq(view.highestModSeq()));
+    }
   }
 
   private void namespace(String tag, ImapArgs args) throws ImapParseException {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.mailhive.imap.command.CondStore;
 import org.mailhive.imap.command.FetchRenderer;
 import org.mailhive.imap.parse.SequenceSet;
 import org.mailhive.mailbox.MailboxProtocol;
@@ -42,6 +43,10 @@ final class MailboxView {
    * view starts empty, which is the reset SELECT, EXAMINE, CLOSE and UNSELECT need.
    */
   SequenceSet savedResult = SequenceSet.savedResult(List.of());
+  /** RFC 7162 §3.1: once CONDSTORE is enabled, every unsolicited FETCH carries MODSEQ. */
+  boolean withModSeq;
+  /** The highest mod-sequence this view has seen: the snapshot's, raised by every change it learns. */
+  private long highestModSeq;
 
   MailboxView(MailboxAddress address, boolean readOnly, MailboxProtocol.Opened opened, Set<Long> kept) {
     this.address = address;
@@ -58,6 +63,11 @@ final class MailboxView {
       }
     }
     this.reportedRecent = recent.size();
+    this.highestModSeq = opened.highestModSeq();
+  }
+
+  long highestModSeq() {
+    return highestModSeq;
   }
 
   boolean isRecent(long uid) {
@@ -158,6 +168,7 @@ final class MailboxView {
     }
     MessageMeta m = messages.get(seq - 1).withFlags(u.flags(), u.modSeq());
     messages.set(seq - 1, m);
+    highestModSeq = Math.max(highestModSeq, u.modSeq());
     return m;
   }
 
@@ -177,8 +188,10 @@ final class MailboxView {
       // MOVE and renaming INBOX set \Deleted just before they expunge.
       if (seq > 0 && !pendingRemoved.contains(u.uid()) && messages.get(seq - 1).modSeq() < u.modSeq()) {
         messages.set(seq - 1, messages.get(seq - 1).withFlags(u.flags(), u.modSeq()));
+        highestModSeq = Math.max(highestModSeq, u.modSeq());
         untagged.accept(seq + " FETCH (" + (withUid ? "UID " + u.uid() + " " : "") + "FLAGS "
-            + FetchRenderer.flags(messages.get(seq - 1), recent.contains(u.uid())) + ")");
+            + FetchRenderer.flags(messages.get(seq - 1), recent.contains(u.uid()))
+            + (withModSeq ? " " + CondStore.fetchItem(u.modSeq()) : "") + ")");
       }
     }
     pendingFlags.clear();
@@ -189,6 +202,7 @@ final class MailboxView {
       if (m.uid() > lastUid) {
         messages.add(m);
         lastUid = m.uid();
+        highestModSeq = Math.max(highestModSeq, m.modSeq());
       }
     }
     pendingAdded.clear();
