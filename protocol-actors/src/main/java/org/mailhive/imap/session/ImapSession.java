@@ -175,7 +175,7 @@ public final class ImapSession implements ProtocolSession {
     row("LOGIN", NOT_AUTH, true, this::login);
     row("AUTHENTICATE", NOT_AUTH, true, this::authenticate);
     row("LIST", AUTH, true, (tag, args) -> list(tag, ListCommand.parse(args, STATUS_ITEMS)));
-    row("LSUB", AUTH, true, (tag, args) -> list(tag, args, "LSUB"));
+    row("LSUB", AUTH, true, (tag, args) -> lsub(tag, args));
     row("SELECT", AUTH, true, (tag, args) -> select(tag, args, false));
     row("EXAMINE", AUTH, true, (tag, args) -> select(tag, args, true));
     row("STATUS", AUTH, true, this::status);
@@ -775,78 +775,27 @@ public final class ImapSession implements ProtocolSession {
         f -> ok(tag, command + " completed"));
   }
 
-  private void list(String tag, ImapArgs args, String command) throws ImapParseException {
+  /** LSUB (RFC 3501 §6.3.9): the subscriptions matching the pattern, \Noselect where no such mailbox exists. */
+  private void lsub(String tag, ImapArgs args) throws ImapParseException {
     args.sp();
-    boolean specialUseOnly = false;
-    boolean subscribedOnly = command.equals("LSUB");
-    if (command.equals("LIST") && args.peek('(')) {
-      // RFC 5258 selection options, as far as RFC 6154 §3 needs them: (SPECIAL-USE) and (SUBSCRIBED).
-      args.openParen();
-      while (!args.tryCloseParen()) {
-        args.tryConsumeSpace();
-        String option = args.atom().toUpperCase(Locale.ROOT);
-        specialUseOnly |= option.equals("SPECIAL-USE");
-        subscribedOnly |= option.equals("SUBSCRIBED");
-      }
-      args.sp();
-    }
     String reference = args.astring();
     args.sp();
-    String pattern = args.peek('"') || args.peek('{') ? args.astring() : listMailbox(args);
-    if (args.tryConsumeSpace()) {
-      if (!args.atom().equalsIgnoreCase("RETURN")) {
-        throw new ImapParseException("expected RETURN");
-      }
-      args.sp();
-      args.openParen();
-      while (!args.tryCloseParen()) {
-        args.tryConsumeSpace();
-        args.atom();
-      }
-    }
+    String full = reference + ListCommand.pattern(args);
     args.end();
-    if (pattern.isEmpty() && command.equals("LIST")) {
-      untagged("LIST (\\Noselect) \"" + DELIMITER + "\" \"\""); // RFC 3501 §6.3.8: the hierarchy delimiter
-      ok(tag, command + " completed");
-      return;
-    }
-    String full = reference + pattern;
-    boolean onlySpecial = specialUseOnly;
-    boolean onlySubscribed = subscribedOnly;
     withFolders(tag, f -> {
-      if (onlySubscribed) {
-        for (String name : f.subscriptions()) {
-          if (ListPattern.matches(full, name)) {
-            Folder folder = f.folder(name);
-            String attrs = folder == null || folder.noselect() ? "\\Noselect" : "";
-            if (command.equals("LIST")) {
-              attrs = (attrs + " \\Subscribed").trim();
-            }
-            untagged(command + " (" + attrs + ") \"" + DELIMITER + "\" " + ImapResponse.astring(name));
-          }
-        }
-      } else {
-        for (Folder folder : f.folders()) {
-          if (!ListPattern.matches(full, folder.name()) || (onlySpecial && folder.specialUse().isEmpty())) {
-            continue;
-          }
-          List<String> attrs = new ArrayList<>();
-          if (folder.noselect()) {
-            attrs.add("\\Noselect");
-          }
-          attrs.add(f.hasChildren(folder.name(), DELIMITER) ? "\\HasChildren" : "\\HasNoChildren");
-          if (!folder.specialUse().isEmpty()) {
-            attrs.add(folder.specialUse());
-          }
-          untagged("LIST (" + String.join(" ", attrs) + ") \"" + DELIMITER + "\" " + ImapResponse.astring(folder.name()));
+      for (String name : f.subscriptions()) {
+        if (ListPattern.matches(full, name)) {
+          Folder folder = f.folder(name);
+          String attrs = folder == null || folder.noselect() ? "\\Noselect" : "";
+          untagged("LSUB (" + attrs + ") \"" + DELIMITER + "\" " + ImapResponse.astring(name));
         }
       }
       reportSafe();
-      ok(tag, command + " completed");
+      ok(tag, "LSUB completed");
     });
   }
 
-  /** LIST, extended by RFC 5258, RFC 5819 and RFC 6154 (see {@link ListCommand}); LSUB keeps the code above. */
+  /** LIST, extended by RFC 5258, RFC 5819 and RFC 6154 (see {@link ListCommand}). */
   private void list(String tag, ListCommand cmd) {
     if (cmd.asksForDelimiter()) {
       untagged("LIST (\\Noselect) \"" + DELIMITER + "\" \"\""); // RFC 3501 §6.3.8: the hierarchy delimiter
@@ -876,26 +825,6 @@ public final class ImapSession implements ProtocolSession {
         ok(tag, "LIST completed");
       });
     });
-  }
-
-  // list-mailbox = 1*list-char: atom chars plus the wildcards % and *, which atom() does not accept.
-  private static String listMailbox(ImapArgs args) throws ImapParseException {
-    StringBuilder b = new StringBuilder();
-    while (true) {
-      if (args.tryConsume('*')) {
-        b.append('*');
-      } else if (args.tryConsume('%')) {
-        b.append('%');
-      } else if (!args.atEnd() && !args.peek(' ') && !args.peek('(') && !args.peek(')')) {
-        b.append(args.atom());
-      } else {
-        break;
-      }
-    }
-    if (b.length() == 0) {
-      throw new ImapParseException("expected a mailbox pattern");
-    }
-    return b.toString();
   }
 
   private void select(String tag, ImapArgs args, boolean readOnly) throws ImapParseException {

@@ -105,7 +105,7 @@ record ListCommand(Set<String> selection, String reference, List<String> pattern
   }
 
   // list-mailbox = 1*list-char, or a string: atom chars plus the wildcards % and *, which atom() does not accept.
-  private static String pattern(ImapArgs args) throws ImapParseException {
+  static String pattern(ImapArgs args) throws ImapParseException {
     if (args.peek('"') || args.peek('{')) {
       return args.astring();
     }
