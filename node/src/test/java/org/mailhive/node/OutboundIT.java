@@ -248,6 +248,47 @@ class OutboundIT {
   }
 
   @Test
+  @Order(4)
+  void aListWithAMemberInAnotherDomainDeliversTheLocalCopyAndSendsTheOtherOnThroughTheQueue() throws Exception {
+    TestNode up = remote();
+    node.node.directory().putList(new DirectoryEntry.MailingList("team@example.org",
+        List.of("alice@example.org", "someone@remote.test"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    String marker = "list-" + UUID.randomUUID();
+    String content = "From: someone@elsewhere.test\r\nTo: team@example.org\r\nSubject: " + marker + "\r\n\r\nhi\r\n";
+    try (SmtpClient c = SmtpClient.plain(node.smtpPort())) {
+      c.greet("EHLO");
+      assertEquals("250 2.1.0 Ok", c.cmd("MAIL FROM:<someone@elsewhere.test>"));
+      assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<team@example.org>"));
+      assertEquals("354 End data with <CR><LF>.<CR><LF>", c.cmd("DATA"));
+      c.send(content);
+      assertTrue(c.cmd(".").startsWith("250 2.0.0"));
+    }
+    assertTrue(inboxWith(node, "alice@example.org", "alice-pw", marker).isPresent(), "the local member's copy");
+    String arrived = eventually("the remote member's copy", () -> inboxWith(up, "someone@remote.test", "someone-pw", marker));
+    assertTrue(arrived.endsWith(content), arrived);
+  }
+
+  @Test
+  @Order(4)
+  void anAliasForAnAddressInAnotherDomainIsSentThereAndNotRefusedAsUnknown() throws Exception {
+    TestNode up = remote();
+    node.node.directory().putAlias(new DirectoryEntry.Alias("away@example.org", "someone@remote.test"))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    String marker = "alias-" + UUID.randomUUID();
+    String content = "From: someone@elsewhere.test\r\nTo: away@example.org\r\nSubject: " + marker + "\r\n\r\nhi\r\n";
+    try (SmtpClient c = SmtpClient.plain(node.smtpPort())) {
+      c.greet("EHLO");
+      assertEquals("250 2.1.0 Ok", c.cmd("MAIL FROM:<someone@elsewhere.test>"));
+      assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<away@example.org>"));
+      assertEquals("354 End data with <CR><LF>.<CR><LF>", c.cmd("DATA"));
+      c.send(content);
+      assertTrue(c.cmd(".").startsWith("250 2.0.0"));
+    }
+    String arrived = eventually("the aliased copy", () -> inboxWith(up, "someone@remote.test", "someone-pw", marker));
+    assertTrue(arrived.endsWith(content), arrived);
+  }
+
+  @Test
   @Order(5)
   void aMessageNotDeliveredWithinTheQueueLifetimeIsReturnedWithStatus447(@TempDir Path other) throws Exception {
     int nobodyListens = freePort();
