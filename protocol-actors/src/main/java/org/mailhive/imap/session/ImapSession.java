@@ -29,6 +29,7 @@ import org.mailhive.blob.BlobId;
 import org.mailhive.config.MailhiveSettings.ImapSettings;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
+import org.mailhive.imap.command.CompressCommand;
 import org.mailhive.imap.command.CondStore;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.QuotaCommand;
@@ -206,6 +207,8 @@ public final class ImapSession implements ProtocolSession {
     row("GETQUOTAROOT", AUTH, true, this::getQuotaRoot);
     row("GETQUOTA", AUTH, true, this::getQuota);
     row("SETQUOTA", AUTH, true, this::setQuota);
+    row("COMPRESS", AUTH, true,
+        (tag, args) -> CompressCommand.run(tag, args, conn, !queue.isEmpty() || decoder.midCommand()));
   }
 
   private void row(String name, Set<State> states, boolean allowsExpungeReports, Handler handler) {
@@ -396,6 +399,7 @@ public final class ImapSession implements ProtocolSession {
         + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " " + CondStore.CAPABILITY + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
     caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
+    caps.append(' ').append(CompressCommand.CAPABILITY);
     if (state == State.NOT_AUTHENTICATED) {
       if (!conn.tlsActive()) {
         caps.append(" STARTTLS");
