@@ -34,6 +34,7 @@ import org.mailhive.imap.command.CondStore;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.QuotaCommand;
 import org.mailhive.imap.command.FetchRenderer;
+import org.mailhive.imap.command.ObjectIds;
 import org.mailhive.imap.command.SearchCommand;
 import org.mailhive.imap.command.SearchReturn;
 import org.mailhive.imap.command.StoreCommand;
@@ -80,8 +81,6 @@ public final class ImapSession implements ProtocolSession {
   private static final Set<State> SELECTED = Set.of(State.SELECTED);
   private static final String INBOX = "INBOX";
   private static final String DELIMITER = "/";
-  // Alphabetical, as Dovecot and James list them; clients do not care, transcript tests do.
-  private static final String SYSTEM_FLAGS = "(\\Answered \\Deleted \\Draft \\Flagged \\Seen)";
 
   @FunctionalInterface
   private interface Handler {
@@ -399,7 +398,7 @@ public final class ImapSession implements ProtocolSession {
         + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " " + CondStore.CAPABILITY + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
     caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
-    caps.append(' ').append(CompressCommand.CAPABILITY);
+    caps.append(' ').append(CompressCommand.CAPABILITY).append(' ').append(ObjectIds.CAPABILITY);
     if (state == State.NOT_AUTHENTICATED) {
       if (!conn.tlsActive()) {
         caps.append(" STARTTLS");
@@ -729,7 +728,9 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     String attr = use;
-    changeAccount(tag, r -> new AccountProtocol.CreateFolder(folder, attr, r), f -> ok(tag, "CREATE completed"));
+    // RFC 8474 §4.1: the new mailbox's MAILBOXID in the OK.
+    changeAccount(tag, r -> new AccountProtocol.CreateFolder(folder, attr, r), f -> ok(tag,
+        ObjectIds.mailboxIdCode(new MailboxAddress(user, f.folder(folder).mailboxId())) + " CREATE completed"));
   }
 
   private static final Set<String> SPECIAL_USE =
@@ -779,7 +780,7 @@ public final class ImapSession implements ProtocolSession {
         f -> ok(tag, command + " completed"));
   }
 
-  /** LSUB (RFC 3501 §6.3.9): the subscriptions matching the pattern, \Noselect where no such mailbox exists. */
+  /** LSUB (RFC 3501 §6.3.9): the subscriptions matching the pattern ({@link LsubLines}). */
   private void lsub(String tag, ImapArgs args) throws ImapParseException {
     args.sp();
     String reference = args.astring();
@@ -787,13 +788,8 @@ public final class ImapSession implements ProtocolSession {
     String full = reference + ListCommand.pattern(args);
     args.end();
     withFolders(tag, f -> {
-      for (String name : f.subscriptions()) {
-        if (ListPattern.matches(full, name)) {
-          Folder folder = f.folder(name);
-          String attrs = folder == null || folder.noselect() ? "\\Noselect" : "";
-          untagged("LSUB (" + attrs + ") \"" + DELIMITER + "\" " + ImapResponse.astring(name));
-        }
-      }
+      LsubLines.of(full, f, DELIMITER).forEach((name, attrs) ->
+          untagged("LSUB (" + attrs + ") \"" + DELIMITER + "\" " + ImapResponse.astring(name)));
       reportSafe();
       ok(tag, "LSUB completed");
     });
@@ -822,7 +818,8 @@ public final class ImapSession implements ProtocolSession {
           if (line.status() != null) {
             String name = line.status().name();
             untagged("STATUS " + ImapResponse.astring(name) + " ("
-                + statusValues(cmd.statusItems(), opened.get(name).join()) + ")");
+                + statusValues(cmd.statusItems(), opened.get(name).join(),
+                new MailboxAddress(user, line.status().mailboxId())) + ")");
           }
         }
         reportSafe();
@@ -877,12 +874,16 @@ public final class ImapSession implements ProtocolSession {
   /** RFC 3501 §6.3.10, RFC 8438 SIZE, RFC 9208 §4.2 DELETED and DELETED-STORAGE: all from the snapshot STATUS reads. */
   private static final Set<String> STATUS_ITEMS =
       Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "DELETED", "DELETED-STORAGE",
-          "HIGHESTMODSEQ");
+          "HIGHESTMODSEQ", "MAILBOXID");
 
   /** The values of STATUS items, "MESSAGES 2 UNSEEN 1", for STATUS and LIST-STATUS (RFC 5819) alike. */
-  private static String statusValues(List<String> items, MailboxProtocol.Opened o) {
+  private static String statusValues(List<String> items, MailboxProtocol.Opened o, MailboxAddress address) {
     List<String> out = new ArrayList<>();
     for (String item : items) {
+      if (item.equals("MAILBOXID")) {
+        out.add("MAILBOXID (" + ObjectIds.mailboxId(address) + ")"); // RFC 8474 §4.3
+        continue;
+      }
       long value = switch (item) {
         case "MESSAGES" -> o.messages().size();
         case "RECENT" -> o.recentCount();
@@ -917,7 +918,7 @@ public final class ImapSession implements ProtocolSession {
     }
     MailboxProtocol.Opened o = m.opened();
     if (m.purpose().equals("STATUS")) {
-      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + statusValues(m.items(), o) + ")");
+      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + statusValues(m.items(), o, m.address()) + ")");
       reportSafe();
       ok(m.tag(), "STATUS completed");
       return;
@@ -925,9 +926,8 @@ public final class ImapSession implements ProtocolSession {
     Set<Long> kept = keptRecent.remove(m.address());
     view = new MailboxView(m.address(), m.readOnly(), o, kept == null ? Set.of() : kept);
     state = State.SELECTED;
-    untagged("FLAGS " + SYSTEM_FLAGS);
-    untagged("OK [PERMANENTFLAGS " + (m.readOnly() ? "()" : "(\\Answered \\Deleted \\Draft \\Flagged \\Seen \\*)")
-        + "] Flags permitted");
+    untagged(view.keywords.flagsResponse());
+    untagged(view.keywords.permanentFlagsResponse(m.readOnly()));
     untagged(view.exists() + " EXISTS");
     untagged(view.recentCount() + " RECENT");
     List<MessageMeta> all = view.all();
@@ -939,6 +939,7 @@ public final class ImapSession implements ProtocolSession {
     }
     untagged("OK [UIDVALIDITY " + o.uidValidity() + "] UIDs valid");
     untagged("OK [UIDNEXT " + o.uidNext() + "] Predicted next UID");
+    untagged("OK " + ObjectIds.mailboxIdCode(m.address()) + " Ok"); // RFC 8474 §4.2
     view.withModSeq = condStore;
     if (condStore) {
       untagged(CondStore.highestModSeq(o.highestModSeq()));
