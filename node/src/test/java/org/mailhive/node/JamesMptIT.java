@@ -40,8 +40,8 @@ import org.mailhive.directory.UserDirectory;
  * created ({@link #FIXTURES}). Lenient passes are asserted as a floor and as at least 90 % of the scripts attempted
  * (issue #4, acceptance 1); raise the floor when more scripts pass.
  *
- * <p>Measured 2026-11-26: 63 passed, 4 failed of 67 attempted (94 %): ObjectId runs now that OBJECTID (RFC 8474)
- * exists, and UserFlagsSupport passes. Before: 60 of 65 (2026-11-25), and 34 of 96 before that round. Causes found
+ * <p>Measured 2026-11-26: 64 passed, 3 failed of 67 attempted (95 %): ObjectId runs now that OBJECTID (RFC 8474)
+ * exists, and UserFlagsSupport and ConcurrentDeleteSelected pass. Before: 60 of 65 (2026-11-25), and 34 of 96 before that round. Causes found
  * and what became of them:
  * <ul>
  *   <li>Server fixes (each with a unit test or covered by these scripts): FETCH BODY[HEADER.FIELDS (…)] echoes the
@@ -51,7 +51,10 @@ import org.mailhive.directory.UserDirectory;
  *       §6.4.6); other sessions' flag changes and new mail go out with any command's OK (RFC 3501 §7), not only
  *       with mailbox commands; no FETCH FLAGS for a message already expunged (MailboxViewTest); SEARCH BODY looks
  *       at the decoded bodies of the MIME parts (preambles included), not at part headers, and SEARCH TEXT also at
- *       decoded encoded words and bodies, as James and Dovecot do (MessageTextTest).</li>
+ *       decoded encoded words and bodies, as James and Dovecot do (MessageTextTest); FLAGS and PERMANENTFLAGS list
+ *       the keywords in use, announced again when a new one appears (RFC 3501 §7.2.6, KeywordsTest); a session
+ *       whose selected mailbox another session deletes gets BYE at its next command, as Dovecot does (RFC 2180
+ *       §3.3); LSUB per RFC 3501 §6.3.9 (LsubLinesTest).</li>
  *   <li>Runner fixes: a bare "S:" is an expected empty line (the blank line inside a literal: the "extra blank line"
  *       in FetchPeek/FetchRFC822* was the runner's, not the server's); a literal line starting with "*" is not an
  *       untagged response; SUB blocks join the unordered run before the tagged line; James-only
@@ -66,10 +69,6 @@ import org.mailhive.directory.UserDirectory;
  *
  * <p>Still failing, all real differences left for later:
  * <ul>
- *   <li>ConcurrentDeleteSelected: when another session deletes the selected mailbox James ends the session with BYE
- *       (RFC 2180 §3.3 allows BYE or carrying on; Dovecot says BYE too); we carry on and the session keeps a view of a
- *       mailbox nobody names any more. Doing it needs DELETE to tell the mailbox entity, which tells its
- *       subscribers; not done yet.</li>
  *   <li>ConcurrentExistsResponse: STATUS RECENT of a mailbox another session has selected counts messages that
  *       session already claimed (James 1, we 0): the mailbox entity hands a new message's \Recent to a selecting
  *       session when it pushes the message, James (and Dovecot) when that session next synchronises. RFC 3501
@@ -94,8 +93,8 @@ class JamesMptIT {
       + "|SUBSCRIBE|UNSUBSCRIBE|SELECT|EXAMINE|STATUS|APPEND|COPY|MOVE) )(.*)$");
   private static final List<String> SPECIAL_USE = List.of("Drafts", "Sent", "Junk", "Trash");
 
-  /** Measured: 63 of 67 attempted pass leniently; the remaining failures are in the class Javadoc. */
-  private static final int LENIENT_FLOOR = 63;
+  /** Measured: 64 of 67 attempted pass leniently; the remaining failures are in the class Javadoc. */
+  private static final int LENIENT_FLOOR = 64;
   private static final int REQUIRED_PERCENT = 90;
   private static final int STRICT_FLOOR = 0;
   private static final boolean STRICT = Boolean.getBoolean("mailhive.mpt.strict");

@@ -155,6 +155,8 @@ public final class ImapSession implements ProtocolSession {
   private boolean uidCommand;
   /** RFC 7162 §3.1: CONDSTORE is on for the rest of the connection after the first enabling command. */
   private boolean condStore;
+  /** Another session deleted the selected mailbox; the next command (or IDLE, at once) gets BYE. */
+  private boolean selectedDeleted;
 
   public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
                      AccountSharding accounts, Delivery delivery, Duration askTimeout) {
@@ -239,6 +241,15 @@ public final class ImapSession implements ProtocolSession {
       if (p.change() instanceof MailboxProtocol.Moved) {
         if (view != null) {
           mailboxes.mailbox(view.address).tell(new MailboxProtocol.Subscribe(listener));
+        }
+        return;
+      }
+      if (p.change() instanceof MailboxProtocol.MailboxDeleted d) {
+        if (view != null && view.address.entityId().equals(d.entityId())) {
+          selectedDeleted = true;
+          if (idleTag != null) {
+            byeSelectedDeleted();
+          }
         }
         return;
       }
@@ -357,6 +368,10 @@ public final class ImapSession implements ProtocolSession {
       } else {
         bad(tag, ImapResponse.IDLE_NOT_DONE);
       }
+      return;
+    }
+    if (selectedDeleted) {
+      byeSelectedDeleted();
       return;
     }
     ImapArgs args = new ImapArgs(raw, limits);
@@ -741,7 +756,32 @@ public final class ImapSession implements ProtocolSession {
     String name = args.mailbox();
     args.end();
     // TODO(#4): the deleted folder's mailbox keeps its messages in the journal; nothing names it any more.
-    changeAccount(tag, r -> new AccountProtocol.DeleteFolder(name, r), f -> ok(tag, "DELETE completed"));
+    withFolders(tag, before -> {
+      Folder gone = before.folder(name);
+      changeAccount(tag, r -> new AccountProtocol.DeleteFolder(name, r), f -> {
+        // Sessions that have the mailbox selected hear of it and end (RFC 2180 §3.3, as Dovecot does), unless it is
+        // still named (a RENAME got in between). This session just closes it, as Dovecot does.
+        if (gone != null && !gone.mailboxId().isEmpty()
+            && f.folders().stream().noneMatch(x -> x.mailboxId().equals(gone.mailboxId()))) {
+          MailboxAddress address = new MailboxAddress(user, gone.mailboxId());
+          if (view != null && view.address.equals(address)) {
+            leaveMailbox();
+            state = State.AUTHENTICATED;
+          }
+          mailboxes.mailbox(address).tell(new MailboxProtocol.AnnounceDeletion(name));
+        }
+        ok(tag, "DELETE completed");
+      });
+    });
+  }
+
+  /** Another session deleted the selected mailbox: RFC 2180 §3.3 lets the server end the session, as Dovecot does. */
+  private void byeSelectedDeleted() {
+    untagged(ImapResponse.BYE_SELECTED_DELETED);
+    state = State.LOGOUT;
+    leaveMailbox();
+    releaseUser();
+    conn.close("mailbox_deleted");
   }
 
   private void rename(String tag, ImapArgs args) throws ImapParseException {
