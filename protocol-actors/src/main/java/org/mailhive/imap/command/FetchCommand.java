@@ -22,7 +22,7 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
 
   public enum Attribute { FLAGS, UID, RFC822_SIZE, INTERNALDATE, ENVELOPE, BODYSTRUCTURE, BODY, MODSEQ }
 
-  public sealed interface Item permits Simple, Section {}
+  public sealed interface Item permits Simple, Section, Binary {}
 
   public record Simple(Attribute attribute) implements Item {}
 
@@ -37,8 +37,19 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
     }
   }
 
+  /**
+   * RFC 3516 §4.1: BINARY[part]&lt;partial&gt;, BINARY.PEEK[part] and BINARY.SIZE[part], a part's content with its
+   * Content-Transfer-Encoding undone (see {@link BinarySections}). {@code part} is "" or "1.2.3".
+   */
+  public record Binary(String part, boolean peek, boolean sizeOnly, long partialStart, long partialLength)
+      implements Item {
+    public boolean partial() {
+      return partialStart >= 0;
+    }
+  }
+
   public boolean needsBody() {
-    return items.stream().anyMatch(i -> i instanceof Section);
+    return items.stream().anyMatch(i -> i instanceof Section || i instanceof Binary);
   }
 
   /** RFC 7162 §3.1: FETCH MODSEQ and FETCH (CHANGEDSINCE) are CONDSTORE enabling commands. */
@@ -47,7 +58,9 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
   }
 
   public boolean setsSeen() {
-    return items.stream().anyMatch(i -> i instanceof Section s && !s.peek());
+    // RFC 3516 §4.1: BINARY sets \Seen as BODY does; BINARY.PEEK and BINARY.SIZE do not.
+    return items.stream().anyMatch(i -> (i instanceof Section s && !s.peek())
+        || (i instanceof Binary b && !b.peek() && !b.sizeOnly()));
   }
 
   public static FetchCommand parse(ImapArgs args, boolean byUid) throws ImapParseException {
@@ -119,7 +132,7 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
       case "RFC822" -> new Section("RFC822", "", "", List.of(), false, -1, -1);
       case "RFC822.HEADER" -> new Section("RFC822.HEADER", "", "HEADER", List.of(), true, -1, -1);
       case "RFC822.TEXT" -> new Section("RFC822.TEXT", "", "TEXT", List.of(), false, -1, -1);
-      default -> section(atom, args);
+      default -> atom.startsWith("BINARY") ? BinarySections.parse(atom, args) : section(atom, args);
     };
   }
 
