@@ -96,7 +96,7 @@ class ImapAppendExtensionsIT {
       List<String> fetched = c.imap("f", "UID FETCH " + first + ":* (FLAGS INTERNALDATE BODY.PEEK[HEADER.FIELDS (Subject)])");
       String all = String.join("\n", fetched);
       assertTrue(fetched.get(0).contains("UID " + first + " FLAGS (") && fetched.get(0).contains("\\Seen)"), all);
-      assertTrue(all.contains("UID " + (first + 1) + " FLAGS (") && all.contains("\\Flagged)"), all);
+      assertTrue(all.contains("UID " + (first + 1) + " FLAGS (\\Flagged"), all);
       assertTrue(all.indexOf("Subject: one") < all.indexOf("Subject: two")
           && all.indexOf("Subject: two") < all.indexOf("Subject: three"), all);
       assertEquals(3, messages(c, "Multi"));
