@@ -97,6 +97,39 @@ public final class Delivery {
   }
 
   /**
+   * Appends several messages to one mailbox, all or none (RFC 3502 MULTIAPPEND): checks the quota for all of them
+   * together, stores every body, and only then asks the mailbox for one {@link MailboxProtocol.AppendAll}. A body
+   * that fails to store fails the stage before the mailbox changes; a body stored for a batch that is then refused
+   * is unreferenced, as is any body whose append failed, and costs only space.
+   */
+  public CompletionStage<MailboxProtocol.AppendAllReply> appendAll(List<ByteString> messages, List<Metadata> metas,
+                                                                   MailboxAddress target) {
+    long bytes = messages.stream().mapToLong(ByteString::size).sum();
+    CompletionStage<Boolean> fits = quotas == null ? CompletableFuture.completedFuture(true)
+        : quotas.admits(target.user(), bytes, messages.size());
+    return fits.thenCompose(ok -> {
+      if (!ok) {
+        return CompletableFuture.completedFuture(OVER_QUOTA);
+      }
+      List<CompletableFuture<BlobId>> stored = new ArrayList<>();
+      for (ByteString message : messages) {
+        stored.add(storeBodies(message, List.of(target)).toCompletableFuture());
+      }
+      return CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+        List<MailboxProtocol.NewMessage> batch = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+          Metadata meta = metas.get(i);
+          batch.add(new MailboxProtocol.NewMessage(stored.get(i).join().hex(), messages.get(i).size(), meta.flags(),
+              meta.internalDate(), meta.envelope(), meta.bodyStructure(), meta.body()));
+        }
+        RequestId requestId = RequestId.random();
+        return mailboxes.mailbox(target).<MailboxProtocol.AppendAllReply>ask(
+            replyTo -> new MailboxProtocol.AppendAll(requestId, List.copyOf(batch), replyTo), timeout);
+      });
+    });
+  }
+
+  /**
    * Appends without a quota check: for the server's own notices (the quota warning), which are useless if a
    * full mailbox refuses them.
    */

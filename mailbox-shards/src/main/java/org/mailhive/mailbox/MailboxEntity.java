@@ -74,6 +74,7 @@ public final class MailboxEntity
         .onCommand(Subscribe.class, this::onSubscribe)
         .onCommand(Unsubscribe.class, this::onUnsubscribe)
         .onCommand(Append.class, this::onAppend)
+        .onCommand(MailboxProtocol.AppendAll.class, this::onAppendAll)
         .onCommand(StoreFlags.class, this::onStoreFlags)
         .onCommand(Expunge.class, this::onExpunge)
         .onCommand(MailboxProtocol.GetUsage.class, this::onGetUsage)
@@ -165,8 +166,56 @@ public final class MailboxEntity
     }
     long replyValidity = uidValidity;
     return Effect().persist(events)
-        .thenRun(s -> notifyAdded(meta, owner))
+        .thenRun(s -> notifyAdded(List.of(meta), owner))
         .thenReply(cmd.replyTo(), s -> new Appended(replyValidity, uid));
+  }
+
+  /**
+   * RFC 3502 §3: the messages of one MULTIAPPEND are stored all or none; one event carries them all, so the journal
+   * has either every one or none. They share one mod-sequence, being one change (RFC 7162 §3.1).
+   */
+  private ReplyEffect<MailboxEvent, MailboxState> onAppendAll(MailboxState state, MailboxProtocol.AppendAll cmd) {
+    int count = cmd.messages().size();
+    Long earlier = state.uidOfRequest(cmd.requestId().value());
+    if (earlier != null) {
+      return Effect().reply(cmd.replyTo(), new MailboxProtocol.AppendedAll(state.uidValidity(), consecutive(earlier, count)));
+    }
+    if (count == 0) {
+      return Effect().reply(cmd.replyTo(),
+          new MailboxProtocol.Rejected(MailboxProtocol.Reason.LIMIT, "no messages to append"));
+    }
+    List<MailboxEvent> events = new ArrayList<>(3);
+    long uidValidity = state.uidValidity();
+    if (!state.created()) {
+      MailboxCreated created = created();
+      uidValidity = created.uidValidity();
+      events.add(created);
+    }
+    long firstUid = state.uidNext();
+    long modSeq = state.highestModSeq() + 1;
+    List<MessageMeta> metas = new ArrayList<>(count);
+    for (MailboxProtocol.NewMessage m : cmd.messages()) {
+      metas.add(new MessageMeta(firstUid + metas.size(), modSeq, Flags.normalise(m.flags()), m.size(),
+          m.internalDate(), m.blobId(), m.envelope(), m.bodyStructure(), m.body()));
+    }
+    List<MessageMeta> added = List.copyOf(metas);
+    events.add(new MailboxEvent.MessagesAppended(cmd.requestId().value(), added));
+    ActorRef<MailboxProtocol.Change> owner = recentOwner != null && listeners.contains(recentOwner) ? recentOwner : null;
+    if (owner != null) {
+      events.add(new RecentClaimed(firstUid + count - 1));
+    }
+    long replyValidity = uidValidity;
+    return Effect().persist(events)
+        .thenRun(s -> notifyAdded(added, owner))
+        .thenReply(cmd.replyTo(), s -> new MailboxProtocol.AppendedAll(replyValidity, consecutive(firstUid, count)));
+  }
+
+  private static List<Long> consecutive(long first, int count) {
+    List<Long> uids = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      uids.add(first + i);
+    }
+    return List.copyOf(uids);
   }
 
   private ReplyEffect<MailboxEvent, MailboxState> onGetUsage(MailboxState state, MailboxProtocol.GetUsage cmd) {
@@ -230,9 +279,9 @@ public final class MailboxEntity
     listeners.add(listener);
   }
 
-  private void notifyAdded(MessageMeta meta, ActorRef<MailboxProtocol.Change> recentOwner) {
+  private void notifyAdded(List<MessageMeta> added, ActorRef<MailboxProtocol.Change> recentOwner) {
     for (ActorRef<MailboxProtocol.Change> l : listeners) {
-      l.tell(new MailboxProtocol.MessagesAdded(List.of(meta), l.equals(recentOwner)));
+      l.tell(new MailboxProtocol.MessagesAdded(added, l.equals(recentOwner)));
     }
   }
 

@@ -9,12 +9,19 @@ import org.mailhive.serialization.CborSerializable;
  */
 public sealed interface MailboxEvent extends CborSerializable
     permits MailboxEvent.MailboxCreated, MailboxEvent.MessageAppended, MailboxEvent.FlagsChanged,
-            MailboxEvent.MessagesExpunged, MailboxEvent.RecentClaimed {
+            MailboxEvent.MessagesExpunged, MailboxEvent.RecentClaimed,
+            MailboxEvent.MessagesAppended {
 
   record MailboxCreated(long uidValidity) implements MailboxEvent {}
 
   /** requestId is kept so that a retried Append after replay still finds its UID. */
   record MessageAppended(String requestId, MessageMeta message) implements MailboxEvent {}
+
+  /**
+   * Several messages added by one command (RFC 3502 MULTIAPPEND), in one event so that they are stored all or none;
+   * requestId stands for the whole batch, whose UIDs are consecutive.
+   */
+  record MessagesAppended(String requestId, List<MessageMeta> messages) implements MailboxEvent {}
 
   record FlagsChanged(List<UidFlags> changed, long modSeq) implements MailboxEvent {}
 

@@ -9,7 +9,7 @@ public final class MailboxProtocol {
   private MailboxProtocol() {}
 
   public sealed interface Command extends CborSerializable
-      permits Open, Subscribe, Unsubscribe, Append, StoreFlags, Expunge, GetUsage, AnnounceDeletion {}
+      permits Open, Subscribe, Unsubscribe, Append, AppendAll, StoreFlags, Expunge, GetUsage, AnnounceDeletion {}
 
   /**
    * Snapshot of the mailbox; creates it on first use. With a listener, also subscribes it to changes.
@@ -53,6 +53,18 @@ public final class MailboxProtocol {
   public record Append(RequestId requestId, String blobId, long size, List<String> flags, long internalDate,
                        String envelope, String bodyStructure, String body, ActorRef<AppendReply> replyTo) implements Command {}
 
+  /**
+   * Adds several messages at once, all or none (RFC 3502 MULTIAPPEND): their bodies are already durable, and the
+   * messages become one event, so a failure before it leaves no message and none after it loses one. They get
+   * consecutive UIDs in the order given.
+   */
+  public record AppendAll(RequestId requestId, List<NewMessage> messages, ActorRef<AppendAllReply> replyTo)
+      implements Command {}
+
+  /** One message of an {@link AppendAll}: the same fields as {@link Append} has for its message. */
+  public record NewMessage(String blobId, long size, List<String> flags, long internalDate, String envelope,
+                           String bodyStructure, String body) implements CborSerializable {}
+
   /** How much the mailbox holds, for quota (RFC 9208): answered from running totals, never creates the mailbox. */
   public record GetUsage(ActorRef<Usage> replyTo) implements Command {}
 
@@ -84,6 +96,11 @@ public final class MailboxProtocol {
 
   public record Appended(long uidValidity, long uid) implements AppendReply {}
 
+  public sealed interface AppendAllReply extends CborSerializable permits AppendedAll, Rejected {}
+
+  /** The UIDs of an {@link AppendAll}'s messages, in the order they were given. */
+  public record AppendedAll(long uidValidity, List<Long> uids) implements AppendAllReply {}
+
   public sealed interface StoreReply extends CborSerializable permits FlagsStored, Rejected {}
 
   /** {@code modified}: UIDs a conditional STORE left alone because they changed after its UNCHANGEDSINCE. */
@@ -97,7 +114,7 @@ public final class MailboxProtocol {
 
   public record Expunged(List<Long> uids, long highestModSeq) implements ExpungeReply {}
 
-  public record Rejected(Reason reason, String detail) implements AppendReply, StoreReply, ExpungeReply {}
+  public record Rejected(Reason reason, String detail) implements AppendReply, AppendAllReply, StoreReply, ExpungeReply {}
 
   public enum Reason { NOT_FOUND, ALREADY_EXISTS, OVER_QUOTA, EXPUNGED, READ_ONLY, LIMIT, TEMPORARY }
 

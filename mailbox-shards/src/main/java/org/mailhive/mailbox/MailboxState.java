@@ -72,7 +72,7 @@ public final class MailboxState {
     return messages.get(uid);
   }
 
-  /** The UID an earlier Append with this request id got, or null. */
+  /** The UID an earlier Append with this request id got (the first UID of an AppendAll), or null. */
   public Long uidOfRequest(String requestId) {
     return recentAppends.get(requestId);
   }
@@ -91,16 +91,24 @@ public final class MailboxState {
     return out;
   }
 
+  private void add(MessageMeta m) {
+    MessageMeta replaced = messages.put(m.uid(), m);
+    totalSize += m.size() - (replaced == null ? 0 : replaced.size());
+    uidNext = Math.max(uidNext, m.uid() + 1);
+    highestModSeq = Math.max(highestModSeq, m.modSeq());
+  }
+
   public MailboxState apply(MailboxEvent event) {
     if (event instanceof MailboxEvent.MailboxCreated e) {
       uidValidity = e.uidValidity();
     } else if (event instanceof MailboxEvent.MessageAppended e) {
-      MessageMeta m = e.message();
-      MessageMeta replaced = messages.put(m.uid(), m);
-      totalSize += m.size() - (replaced == null ? 0 : replaced.size());
-      uidNext = Math.max(uidNext, m.uid() + 1);
-      highestModSeq = Math.max(highestModSeq, m.modSeq());
-      recentAppends.put(e.requestId(), m.uid());
+      add(e.message());
+      recentAppends.put(e.requestId(), e.message().uid());
+    } else if (event instanceof MailboxEvent.MessagesAppended e) {
+      e.messages().forEach(this::add);
+      if (!e.messages().isEmpty()) {
+        recentAppends.put(e.requestId(), e.messages().get(0).uid()); // the batch's UIDs are consecutive from here
+      }
     } else if (event instanceof MailboxEvent.FlagsChanged e) {
       for (UidFlags f : e.changed()) {
         MessageMeta m = messages.get(f.uid());

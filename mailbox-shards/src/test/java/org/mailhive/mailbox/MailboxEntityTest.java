@@ -205,4 +205,54 @@ class MailboxEntityTest {
     var zero = store(List.of(1L), FlagChange.ADD, "\\Draft", 0);
     assertEquals(List.of(1L), zero.modified(), "UNCHANGEDSINCE 0 fails for every message (RFC 7162 §3.1.3)");
   }
+
+  private CommandResultWithReply<MailboxProtocol.Command, MailboxEvent, MailboxState, MailboxProtocol.AppendAllReply>
+      appendAll(String requestId, int count) {
+    List<MailboxProtocol.NewMessage> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      batch.add(new MailboxProtocol.NewMessage(BLOB, 10 + i, List.of("\\draft"), 1_700_000_000_000L, "(NIL)",
+          "(\"text\" \"plain\")", "(\"text\" \"plain\")"));
+    }
+    return kit.runCommand(replyTo -> new MailboxProtocol.AppendAll(new RequestId(requestId), List.copyOf(batch), replyTo));
+  }
+
+  @Test
+  void appendAllStoresEveryMessageInOneEventWithConsecutiveUids() {
+    append("r1");
+    var result = appendAll("batch", 3);
+    var appended = assertInstanceOf(MailboxProtocol.AppendedAll.class, result.reply());
+    assertEquals(List.of(2L, 3L, 4L), appended.uids());
+    assertEquals(1, result.events().size(), "one event carries the whole batch, so it is stored all or none");
+    var event = assertInstanceOf(MailboxEvent.MessagesAppended.class, result.events().get(0));
+    assertEquals(3, event.messages().size());
+    assertEquals(List.of("\\Draft"), result.state().message(4).flags());
+    assertEquals(new MailboxProtocol.Usage(4, 42 + 10 + 11 + 12), usage());
+  }
+
+  @Test
+  void retriedAppendAllGetsTheSameUidsAndStoresNothingTwice() {
+    appendAll("batch", 2);
+    var again = appendAll("batch", 2);
+    assertEquals(List.of(1L, 2L), assertInstanceOf(MailboxProtocol.AppendedAll.class, again.reply()).uids());
+    assertTrue(again.hasNoEvents());
+    assertEquals(2, again.state().size());
+  }
+
+  @Test
+  void appendAllIsReplayedAfterRestart() {
+    appendAll("batch", 3);
+    kit.restart();
+    assertEquals(4, kit.getState().uidNext());
+    assertEquals(3, kit.getState().size());
+    assertEquals(new MailboxProtocol.Usage(3, 33), usage());
+  }
+
+  @Test
+  void subscribedListenerGetsTheWholeBatchInOnePush() {
+    TestProbe<MailboxProtocol.Change> listener = TestProbe.create(TESTKIT.system());
+    kit.<MailboxProtocol.Opened>runCommand(replyTo -> new MailboxProtocol.Open(listener.getRef(), replyTo));
+    appendAll("batch", 2);
+    var added = listener.expectMessageClass(MailboxProtocol.MessagesAdded.class, Duration.ofSeconds(3));
+    assertEquals(2, added.messages().size());
+  }
 }

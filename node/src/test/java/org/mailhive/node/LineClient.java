@@ -44,6 +44,20 @@ final class LineClient implements AutoCloseable {
     out.flush();
   }
 
+  void send(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** Exactly {@code n} bytes, as the server sent them (a literal's data); throws on timeout or end of stream. */
+  byte[] bytes(int n) throws IOException {
+    byte[] b = in.readNBytes(n);
+    if (b.length < n) {
+      throw new IOException("connection closed after " + b.length + " of " + n + " bytes");
+    }
+    return b;
+  }
+
   /** One line without its CRLF; throws on timeout, returns null at end of stream. */
   String line() throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();

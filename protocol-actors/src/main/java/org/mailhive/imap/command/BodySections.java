@@ -56,22 +56,9 @@ final class BodySections {
   }
 
   private static ByteString ofPart(ByteString message, FetchCommand.Section sec) throws MessagingException, IOException {
-    Part part = new MimeMessage((Session) null, new SharedByteArrayInputStream(message.toArrayUnsafe()));
-    String[] numbers = sec.part().split("\\.");
-    for (String n : numbers) {
-      int index = Integer.parseInt(n);
-      if (part.isMimeType("message/rfc822") && !(part instanceof MimeMessage)) {
-        part = (Part) part.getContent();
-      }
-      if (part.isMimeType("multipart/*")) {
-        Multipart mp = (Multipart) part.getContent();
-        if (index > mp.getCount()) {
-          return ByteString.emptyByteString();
-        }
-        part = mp.getBodyPart(index - 1);
-      } else if (index != 1) {
-        return ByteString.emptyByteString();
-      }
+    Part part = part(message, sec.part());
+    if (part == null) {
+      return ByteString.emptyByteString();
     }
     ByteString headers = headersOf(part);
     if (sec.spec().equals("MIME")) {
@@ -85,6 +72,30 @@ final class BodySections {
     return ofEntity(content, sec);
   }
 
+  /**
+   * The part a section number ("1.2.3") names (RFC 3501 §6.4.5), or null if the message has no such part. Part 1
+   * of a message that is not multipart is the message itself; a message/rfc822 part is entered to number its parts.
+   */
+  static Part part(ByteString message, String number) throws MessagingException, IOException {
+    Part part = new MimeMessage((Session) null, new SharedByteArrayInputStream(message.toArrayUnsafe()));
+    for (String n : number.split("\\.")) {
+      int index = Integer.parseInt(n);
+      if (part.isMimeType("message/rfc822") && !(part instanceof MimeMessage)) {
+        part = (Part) part.getContent();
+      }
+      if (part.isMimeType("multipart/*")) {
+        Multipart mp = (Multipart) part.getContent();
+        if (index > mp.getCount()) {
+          return null;
+        }
+        part = mp.getBodyPart(index - 1);
+      } else if (index != 1) {
+        return null;
+      }
+    }
+    return part;
+  }
+
   private static ByteString headersOf(Part part) throws MessagingException {
     ByteStringBuilder b = new ByteStringBuilder();
     Enumeration<String> lines = part instanceof MimeBodyPart bp ? bp.getAllHeaderLines()
@@ -96,7 +107,7 @@ final class BodySections {
     return b.result();
   }
 
-  private static ByteString rawContent(Part part) throws MessagingException, IOException {
+  static ByteString rawContent(Part part) throws MessagingException, IOException {
     try (InputStream in = part instanceof MimeBodyPart bp ? bp.getRawInputStream()
         : ((MimeMessage) part).getRawInputStream()) {
       return ByteString.fromArrayUnsafe(in.readAllBytes());

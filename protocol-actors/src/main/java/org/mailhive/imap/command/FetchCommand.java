@@ -22,7 +22,7 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
 
   public enum Attribute { FLAGS, UID, RFC822_SIZE, INTERNALDATE, ENVELOPE, BODYSTRUCTURE, BODY, MODSEQ, EMAILID, THREADID }
 
-  public sealed interface Item permits Simple, Section {}
+  public sealed interface Item permits Simple, Section, Binary {}
 
   public record Simple(Attribute attribute) implements Item {}
 
@@ -37,9 +37,20 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
     }
   }
 
+  /**
+   * RFC 3516 §4.1: BINARY[part]&lt;partial&gt;, BINARY.PEEK[part] and BINARY.SIZE[part], a part's content with its
+   * Content-Transfer-Encoding undone (see {@link BinarySections}). {@code part} is "" or "1.2.3".
+   */
+  public record Binary(String part, boolean peek, boolean sizeOnly, long partialStart, long partialLength)
+      implements Item {
+    public boolean partial() {
+      return partialStart >= 0;
+    }
+  }
+
   public boolean needsBody() {
     // THREADID reads the References header (ObjectIds), which is not kept with the metadata.
-    return items.stream().anyMatch(i -> i instanceof Section
+    return items.stream().anyMatch(i -> i instanceof Section || i instanceof Binary
         || i instanceof Simple s && s.attribute() == Attribute.THREADID);
   }
 
@@ -49,7 +60,9 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
   }
 
   public boolean setsSeen() {
-    return items.stream().anyMatch(i -> i instanceof Section s && !s.peek());
+    // RFC 3516 §4.1: BINARY sets \Seen as BODY does; BINARY.PEEK and BINARY.SIZE do not.
+    return items.stream().anyMatch(i -> (i instanceof Section s && !s.peek())
+        || (i instanceof Binary b && !b.peek() && !b.sizeOnly()));
   }
 
   public static FetchCommand parse(ImapArgs args, boolean byUid) throws ImapParseException {
@@ -123,7 +136,7 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
       case "RFC822" -> new Section("RFC822", "", "", List.of(), false, -1, -1);
       case "RFC822.HEADER" -> new Section("RFC822.HEADER", "", "HEADER", List.of(), true, -1, -1);
       case "RFC822.TEXT" -> new Section("RFC822.TEXT", "", "TEXT", List.of(), false, -1, -1);
-      default -> section(atom, args);
+      default -> atom.startsWith("BINARY") ? BinarySections.parse(atom, args) : section(atom, args);
     };
   }
 

@@ -76,6 +76,8 @@ public final class FetchRenderer {
         out.append(ByteString.fromString(text.toString(), StandardCharsets.UTF_8));
         text.setLength(0);
         ImapResponse.literal(out, data);
+      } else if (item instanceof FetchCommand.Binary bin) {
+        BinarySections.render(out, text, body, bin);
       }
     }
     text.append(")\r\n");

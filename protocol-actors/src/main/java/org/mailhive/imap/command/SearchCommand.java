@@ -53,6 +53,10 @@ public record SearchCommand(Key key, boolean byUid) {
   public static SearchCommand parse(ImapArgs args, boolean byUid) throws ImapParseException {
     args.sp();
     if (peekWord(args, "CHARSET")) {
+      // RFC 6855 §3: after ENABLE UTF8=ACCEPT every string is UTF-8, and a CHARSET "SHOULD" be rejected with BAD.
+      if (args.utf8Accepted()) {
+        throw new ImapParseException("SEARCH CHARSET is not allowed after ENABLE UTF8=ACCEPT");
+      }
       args.atom();
       args.sp();
       String charset = args.astring().toUpperCase(Locale.ROOT);

@@ -27,6 +27,7 @@ public final class ImapArgs {
   private int pos;
   private int depth;
   private SequenceSet savedResult = SequenceSet.savedResult(java.util.List.of());
+  private boolean utf8Accepted;
 
   public ImapArgs(ByteString raw, ImapLimits limits) {
     this.raw = raw.compact();
@@ -235,9 +236,29 @@ public final class ImapArgs {
     return ascii(start);
   }
 
+  /**
+   * Whether this command's session has enabled UTF8=ACCEPT (RFC 6855 §3): mailbox names then arrive as UTF-8
+   * rather than modified UTF-7, a message may come as UTF8 data, and SEARCH may not name a CHARSET.
+   */
+  public void utf8Accepted(boolean on) {
+    this.utf8Accepted = on;
+  }
+
+  public boolean utf8Accepted() {
+    return utf8Accepted;
+  }
+
+  /**
+   * A mailbox name or LIST pattern as the client sent it, in the form the account keeps: modified UTF-7
+   * (RFC 3501 §5.1.3), which a UTF8=ACCEPT session does not use (RFC 6855 §3), so its UTF-8 names are encoded.
+   */
+  public String mailboxName(String sent) {
+    return utf8Accepted ? ModifiedUtf7.encode(sent) : sent;
+  }
+
   /** RFC 3501 §5.1: the name INBOX is case-insensitive and always means the same mailbox. */
   public String mailbox() throws ImapParseException {
-    String name = astring();
+    String name = mailboxName(astring());
     return name.equalsIgnoreCase(INBOX) ? INBOX : name;
   }
 

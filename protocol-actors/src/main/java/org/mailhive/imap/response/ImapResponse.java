@@ -63,6 +63,12 @@ public final class ImapResponse {
     out.append(bytes);
   }
 
+  /** RFC 3516 §4.2: a literal8, for data that may contain NUL (BINARY fetches). */
+  public static void literal8(ByteStringBuilder out, ByteString bytes) {
+    out.append(ByteString.fromString("~{" + bytes.size() + "}\r\n", StandardCharsets.US_ASCII));
+    out.append(bytes);
+  }
+
   /** RFC 3501 §4.3: quoted if the text allows it, otherwise a literal. */
   public static String astring(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');

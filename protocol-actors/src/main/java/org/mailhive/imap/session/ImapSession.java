@@ -2,9 +2,6 @@ package org.mailhive.imap.session;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,6 +27,8 @@ import org.mailhive.config.MailhiveSettings.ImapSettings;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.imap.command.CompressCommand;
+import org.mailhive.imap.command.AppendCommand;
+import org.mailhive.imap.command.BinarySections;
 import org.mailhive.imap.command.CondStore;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.QuotaCommand;
@@ -51,7 +50,6 @@ import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MessageMeta;
 import org.mailhive.mailbox.RequestId;
 import org.mailhive.mailbox.UidFlags;
-import org.mailhive.mime.MessageSummary;
 import org.mailhive.net.Connection;
 import org.mailhive.quota.Quota;
 import org.mailhive.quota.Quotas;
@@ -114,7 +112,7 @@ public final class ImapSession implements ProtocolSession {
   private record ExpungeDone(String tag, String command, boolean deselect, MailboxProtocol.ExpungeReply reply,
                              Throwable failure) implements ConnectionActor.Command {}
 
-  private record AppendDone(String tag, List<MailboxProtocol.AppendReply> replies, Throwable failure)
+  private record AppendDone(String tag, MailboxProtocol.AppendAllReply reply, Throwable failure)
       implements ConnectionActor.Command {}
 
   private record ChangePushed(MailboxProtocol.Change change) implements ConnectionActor.Command {}
@@ -157,6 +155,8 @@ public final class ImapSession implements ProtocolSession {
   private boolean condStore;
   /** Another session deleted the selected mailbox; the next command (or IDLE, at once) gets BYE. */
   private boolean selectedDeleted;
+  /** RFC 6855 §3: after ENABLE UTF8=ACCEPT, mailbox names are UTF-8 both ways (see {@link MailboxNames}). */
+  private boolean utf8Accept;
 
   public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
                      AccountSharding accounts, Delivery delivery, Duration askTimeout) {
@@ -397,6 +397,7 @@ public final class ImapSession implements ProtocolSession {
       if (view != null) {
         args.savedResult(view.savedResult);
       }
+      args.utf8Accepted(utf8Accept);
       row.handler().run(tag, args);
     } catch (ImapParseException e) {
       bad(tag, "[PARSE] " + LogText.clean(e.getMessage()));
@@ -414,6 +415,8 @@ public final class ImapSession implements ProtocolSession {
         .append(settings.maxLiteralSize());
     caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
     caps.append(' ').append(CompressCommand.CAPABILITY).append(' ').append(ObjectIds.CAPABILITY);
+    caps.append(' ').append(AppendCommand.CAPABILITIES).append(' ').append(BinarySections.CAPABILITY)
+        .append(' ').append(MailboxNames.CAPABILITY);
     if (state == State.NOT_AUTHENTICATED) {
       if (!conn.tlsActive()) {
         caps.append(" STARTTLS");
@@ -829,7 +832,7 @@ public final class ImapSession implements ProtocolSession {
     args.end();
     withFolders(tag, f -> {
       LsubLines.of(full, f, DELIMITER).forEach((name, attrs) ->
-          untagged("LSUB (" + attrs + ") \"" + DELIMITER + "\" " + ImapResponse.astring(name)));
+          untagged("LSUB (" + attrs + ") \"" + DELIMITER + "\" " + MailboxNames.quoted(name, utf8Accept)));
       reportSafe();
       ok(tag, "LSUB completed");
     });
@@ -857,7 +860,7 @@ public final class ImapSession implements ProtocolSession {
           untagged(line.text());
           if (line.status() != null) {
             String name = line.status().name();
-            untagged("STATUS " + ImapResponse.astring(name) + " ("
+            untagged("STATUS " + MailboxNames.quoted(name, utf8Accept) + " ("
                 + statusValues(cmd.statusItems(), opened.get(name).join(),
                 new MailboxAddress(user, line.status().mailboxId())) + ")");
           }
@@ -958,7 +961,7 @@ public final class ImapSession implements ProtocolSession {
     }
     MailboxProtocol.Opened o = m.opened();
     if (m.purpose().equals("STATUS")) {
-      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + statusValues(m.items(), o, m.address()) + ")");
+      untagged("STATUS " + MailboxNames.quoted(m.name(), utf8Accept) + " (" + statusValues(m.items(), o, m.address()) + ")");
       reportSafe();
       ok(m.tag(), "STATUS completed");
       return;
@@ -987,37 +990,12 @@ public final class ImapSession implements ProtocolSession {
     ok(m.tag(), (m.readOnly() ? "[READ-ONLY] " : "[READ-WRITE] ") + m.purpose() + " completed");
   }
 
-  private static final DateTimeFormatter APPEND_DATE = DateTimeFormatter.ofPattern("d-MMM-yyyy HH:mm:ss Z", Locale.ROOT);
-
+  /** APPEND and MULTIAPPEND (see {@link AppendCommand}); the OK goes out once the journal has every message. */
   private void append(String tag, ImapArgs args) throws ImapParseException {
-    args.sp();
-    String name = args.mailbox();
-    args.sp();
-    List<String> flags = new ArrayList<>();
-    if (args.peek('(')) {
-      flags.addAll(StoreCommand.flagList(args));
-      args.sp();
-    }
-    long internalDate = System.currentTimeMillis();
-    if (args.peek('"')) {
-      String date = args.astring().trim();
-      try {
-        internalDate = ZonedDateTime.parse(date, APPEND_DATE).toInstant().toEpochMilli();
-      } catch (DateTimeParseException e) {
-        throw new ImapParseException("bad date-time " + date);
-      }
-      args.sp();
-    }
-    ByteString message = args.literalOrQuoted();
-    args.end();
-    long date = internalDate;
-    withFolder(tag, name, ImapResponse.TRYCREATE, address -> {
+    AppendCommand cmd = AppendCommand.parse(args);
+    withFolder(tag, cmd.mailbox(), ImapResponse.TRYCREATE, address -> {
       busy = true;
-      var done = CompletableFuture.supplyAsync(() -> MessageSummary.of(message.toArrayUnsafe()), delivery.io())
-          .thenCompose(s -> delivery.append(message,
-              new Delivery.Metadata(Flags.normalise(flags), date, s.envelope(), s.bodyStructure(), s.body()),
-              List.of(address)));
-      conn.context().pipeToSelf(done, (replies, ex) -> new AppendDone(tag, replies, ex));
+      conn.context().pipeToSelf(cmd.run(delivery, address), (reply, ex) -> new AppendDone(tag, reply, ex));
     });
   }
 
@@ -1026,12 +1004,11 @@ public final class ImapSession implements ProtocolSession {
       storageFailed(m.tag(), m.failure());
       return;
     }
-    MailboxProtocol.AppendReply r = m.replies().get(0);
-    if (r instanceof MailboxProtocol.Appended a) {
+    if (m.reply() instanceof MailboxProtocol.AppendedAll a) {
       reportSafe();
-      ok(m.tag(), "[APPENDUID " + a.uidValidity() + " " + a.uid() + "] APPEND completed");
+      ok(m.tag(), AppendCommand.appendUid(a) + " APPEND completed");
     } else {
-      rejected(m.tag(), (MailboxProtocol.Rejected) r);
+      rejected(m.tag(), (MailboxProtocol.Rejected) m.reply());
     }
   }
 
@@ -1080,6 +1057,12 @@ public final class ImapSession implements ProtocolSession {
   private void onBodiesLoaded(BodiesLoaded m) {
     if (m.failure() != null) {
       storageFailed(m.tag(), m.failure());
+      return;
+    }
+    String undecodable = BinarySections.check(m.cmd(),
+        m.seqs().stream().map(s -> m.bodies().get(view.bySeq(s).blobId())).toList());
+    if (undecodable != null) {
+      no(m.tag(), undecodable); // RFC 3516 §4.3: before \Seen is set or any FETCH line sent
       return;
     }
     // RFC 3501 §6.4.5: BODY[...] (not PEEK) sets \Seen; that is a write, so it must be durable before we answer.
@@ -1476,12 +1459,14 @@ public final class ImapSession implements ProtocolSession {
     }
     args.end();
     // RFC 5161 §3.1: ENABLED lists what this command newly enabled; unknown names are ignored. Of the extensions
-    // ENABLE can switch on, only CONDSTORE exists here (QRESYNC and UTF8=ACCEPT do not yet).
+    // ENABLE can switch on, CONDSTORE and UTF8=ACCEPT exist here (QRESYNC does not yet).
     boolean newly = !condStore && asked.stream().anyMatch(CondStore.CAPABILITY::equalsIgnoreCase);
     if (newly) {
       enableCondStore();
     }
-    untagged("ENABLED" + (newly ? " " + CondStore.CAPABILITY : ""));
+    boolean utf8 = !utf8Accept && asked.stream().anyMatch(MailboxNames.CAPABILITY::equalsIgnoreCase);
+    utf8Accept |= utf8;
+    untagged("ENABLED" + (newly ? " " + CondStore.CAPABILITY : "") + (utf8 ? " " + MailboxNames.CAPABILITY : ""));
     ok(tag, "ENABLE completed");
   }
 

@@ -9,7 +9,6 @@ import org.mailhive.account.AccountProtocol;
 import org.mailhive.account.Folder;
 import org.mailhive.imap.parse.ImapArgs;
 import org.mailhive.imap.parse.ImapParseException;
-import org.mailhive.imap.response.ImapResponse;
 
 /**
  * LIST with the extensions of RFC 5258 (LIST-EXTENDED: selection options, several patterns, RETURN options,
@@ -18,7 +17,7 @@ import org.mailhive.imap.response.ImapResponse;
  * STATUS lines, which need the mailboxes. It lives beside {@link ListPattern}, the wildcard matcher it uses.
  */
 record ListCommand(Set<String> selection, String reference, List<String> patterns, Set<String> returns,
-                   List<String> statusItems) {
+                   List<String> statusItems, boolean utf8Names) {
   static final String CAPABILITIES = "LIST-EXTENDED LIST-STATUS";
   private static final String DELIMITER = "/";
   /** RFC 5258 §3.1 and RFC 6154 §4; REMOTE is accepted and means nothing here, as there are no remote mailboxes. */
@@ -45,7 +44,7 @@ record ListCommand(Set<String> selection, String reference, List<String> pattern
       }
       args.sp();
     }
-    String reference = args.astring();
+    String reference = args.mailboxName(args.astring());
     args.sp();
     List<String> patterns = new ArrayList<>();
     if (args.peek('(')) {
@@ -68,7 +67,7 @@ record ListCommand(Set<String> selection, String reference, List<String> pattern
       options(args, RETURN_OPTIONS, returns, statusItemNames, statusItems);
     }
     args.end();
-    return new ListCommand(selection, reference, patterns, returns, statusItems);
+    return new ListCommand(selection, reference, patterns, returns, statusItems, args.utf8Accepted());
   }
 
   private static void options(ImapArgs args, Set<String> known, Set<String> out, Set<String> statusItemNames,
@@ -107,7 +106,7 @@ record ListCommand(Set<String> selection, String reference, List<String> pattern
   // list-mailbox = 1*list-char, or a string: atom chars plus the wildcards % and *, which atom() does not accept.
   static String pattern(ImapArgs args) throws ImapParseException {
     if (args.peek('"') || args.peek('{')) {
-      return args.astring();
+      return args.mailboxName(args.astring());
     }
     StringBuilder b = new StringBuilder();
     while (true) {
@@ -124,7 +123,7 @@ record ListCommand(Set<String> selection, String reference, List<String> pattern
     if (b.length() == 0) {
       throw new ImapParseException("expected a mailbox pattern");
     }
-    return b.toString();
+    return args.mailboxName(b.toString());
   }
 
   /** Whether this is RFC 3501 §6.3.8's request for the hierarchy delimiter: LIST "" "". */
@@ -182,7 +181,7 @@ record ListCommand(Set<String> selection, String reference, List<String> pattern
       if (folder == null) {
         attrs.add("\\NonExistent"); // only a subscription names it (RFC 5258 §3.4); implies \Noselect
       }
-      String text = "LIST (" + String.join(" ", attrs) + ") \"" + DELIMITER + "\" " + ImapResponse.astring(name)
+      String text = "LIST (" + String.join(" ", attrs) + ") \"" + DELIMITER + "\" " + MailboxNames.quoted(name, utf8Names)
           + (subscribedChild ? " (\"CHILDINFO\" (\"SUBSCRIBED\"))" : "");
       boolean withStatus = returns.contains("STATUS") && folder != null && !folder.noselect();
       out.add(new Line(text, withStatus ? folder : null));
