@@ -47,7 +47,7 @@ class ImapSortThreadIT {
           "thread-references OK (2 (6)(5))(1 3 4)((7)(8))",
           "thread-orderedsubject OK (6 (2)(5))(1 (3)(4))(7 8)",
           "uid-thread-meeting OK (2 4 5)",
-          "badcharset True",
+          "badcharset NO [BADCHARSET (US-ASCII UTF-8)] Charset not supported",
           "after OK NOOP completed",
           "logout BYE"), out.lines().toList(), out);
     }

@@ -22,6 +22,22 @@ class ThreadAlgorithmsTest {
     return ThreadNode.response(ThreadOrderedSubject.threads(List.of(messages)));
   }
 
+  private static ThreadNode node(int seq, ThreadNode... children) {
+    ThreadNode n = new ThreadNode(seq == 0 ? null : msg(seq, seq, "", null));
+    for (ThreadNode c : children) {
+      n.add(c);
+    }
+    return n;
+  }
+
+  @Test
+  void rendersTheRfcExamplesOfThreadResponses() {
+    // RFC 5256 §4: "(2)(3 6 (4 23)(44 7 96))", and a dummy parent: "((3)(5))".
+    assertEquals("THREAD (2)(3 6 (4 23)(44 7 96))", ThreadNode.response(List.of(node(2),
+        node(3, node(6, node(4, node(23)), node(44, node(7, node(96))))))));
+    assertEquals("THREAD ((3)(5))", ThreadNode.response(List.of(node(0, node(3), node(5)))));
+  }
+
   @Test
   void orderedSubjectMakesTheEarliestTheParentOfTheRestAndOrdersThreadsByTheirFirstMessage() {
     assertEquals("THREAD (1 (4)(2)(5))(3)", orderedSubject(
