@@ -11,6 +11,7 @@ import org.mailhive.mailbox.MessageMeta;
  * {@code references} is the In-Reply-To's first Message ID, which RFC 5256 §4 (REFERENCES, step 1A) prescribes for
  * a message without References. For the usual reply chains, where In-Reply-To names the last entry of References,
  * this builds the same threads; it differs only when a thread's intermediate messages are absent from the mailbox.
+ * TODO(#4): keep References with the metadata at delivery (MessageSummary to MessageMeta), then read it here.
  *
  * @param seq the message sequence number, which breaks every tie (RFC 5256 §3)
  * @param number what the response names the message by: {@code seq}, or the UID for UID SORT and UID THREAD
