@@ -72,14 +72,23 @@ public final class DirectorySnapshot {
     return domains.containsKey(domain) || userDomains.contains(domain);
   }
 
-  /** Where mail to an address goes: the active users it names, after aliases, lists and the catch-all. */
-  public record Resolution(Outcome outcome, List<String> users) {}
+  /**
+   * Where mail to an address goes: the active users it names, after aliases, lists and the catch-all, and the
+   * addresses outside our domains that an alias or a list member points at ({@code remote}; they leave through the
+   * outbound queue, as Postfix sends a virtual alias's remote target on).
+   */
+  public record Resolution(Outcome outcome, List<String> users, List<String> remote) {
+    public Resolution(Outcome outcome, List<String> users) {
+      this(outcome, users, List.of());
+    }
+  }
 
   public enum Outcome { DELIVER, INACTIVE, UNKNOWN }
 
   Resolution resolve(String canonical) {
     boolean sawInactive = false;
     Set<String> out = new LinkedHashSet<>();
+    Set<String> remote = new LinkedHashSet<>();
     Set<String> seen = new HashSet<>();
     Deque<String[]> todo = new ArrayDeque<>();
     todo.push(new String[] {canonical, "0"});
@@ -118,10 +127,14 @@ public final class DirectorySnapshot {
         catchAllTried = true;
         todo.push(new String[] {d.catchAll(), "1"});
       }
-      // Anything else (a remote member of a list) is not delivered: lists reach local members only (TODO(#5)).
+      // An expanded target in a domain that is not ours goes out; an unknown one of ours is dropped (no catch-all
+      // for expanded members, as above).
+      if (depth > 0 && a.indexOf('@') > 0 && !isLocalDomain(DirectoryEntry.domainOf(a))) {
+        remote.add(a);
+      }
     }
-    if (!out.isEmpty()) {
-      return new Resolution(Outcome.DELIVER, List.copyOf(out));
+    if (!out.isEmpty() || !remote.isEmpty()) {
+      return new Resolution(Outcome.DELIVER, List.copyOf(out), List.copyOf(remote));
     }
     return new Resolution(sawInactive ? Outcome.INACTIVE : Outcome.UNKNOWN, List.of());
   }

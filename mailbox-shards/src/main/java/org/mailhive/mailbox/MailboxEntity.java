@@ -77,6 +77,7 @@ public final class MailboxEntity
         .onCommand(StoreFlags.class, this::onStoreFlags)
         .onCommand(Expunge.class, this::onExpunge)
         .onCommand(MailboxProtocol.GetUsage.class, this::onGetUsage)
+        .onCommand(MailboxProtocol.AnnounceDeletion.class, this::onAnnounceDeletion)
         .build();
   }
 
@@ -122,6 +123,14 @@ public final class MailboxEntity
 
   private ReplyEffect<MailboxEvent, MailboxState> onSubscribe(MailboxState state, Subscribe cmd) {
     subscribe(cmd.listener());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<MailboxEvent, MailboxState> onAnnounceDeletion(MailboxState state,
+                                                                  MailboxProtocol.AnnounceDeletion cmd) {
+    notifyListeners(new MailboxProtocol.MailboxDeleted(persistenceId().entityId()));
+    listeners.clear();
+    recentOwner = null;
     return Effect().noReply();
   }
 

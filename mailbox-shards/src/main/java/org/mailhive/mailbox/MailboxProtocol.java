@@ -9,7 +9,7 @@ public final class MailboxProtocol {
   private MailboxProtocol() {}
 
   public sealed interface Command extends CborSerializable
-      permits Open, Subscribe, Unsubscribe, Append, StoreFlags, Expunge, GetUsage {}
+      permits Open, Subscribe, Unsubscribe, Append, StoreFlags, Expunge, GetUsage, AnnounceDeletion {}
 
   /**
    * Snapshot of the mailbox; creates it on first use. With a listener, also subscribes it to changes.
@@ -42,6 +42,12 @@ public final class MailboxProtocol {
   public record Subscribe(ActorRef<Change> listener) implements Command {}
 
   public record Unsubscribe(ActorRef<Change> listener) implements Command {}
+
+  /**
+   * The account no longer names this mailbox (DELETE of folder {@code folder}): every subscribed session hears
+   * {@link MailboxDeleted} and is forgotten. Nothing is persisted; the mailbox's journal stays as it was.
+   */
+  public record AnnounceDeletion(String folder) implements Command {}
 
   /** Adds a message whose body is already durable in the blob store under {@code blobId}. */
   public record Append(RequestId requestId, String blobId, long size, List<String> flags, long internalDate,
@@ -97,7 +103,7 @@ public final class MailboxProtocol {
 
   /** Pushed to every subscribed session after the change is durable. */
   public sealed interface Change extends CborSerializable
-      permits MessagesAdded, FlagsUpdated, MessagesRemoved, Moved {}
+      permits MessagesAdded, FlagsUpdated, MessagesRemoved, Moved, MailboxDeleted {}
 
   /** {@code recent}: the receiving session is the one that owns \Recent for these messages. */
   public record MessagesAdded(List<MessageMeta> messages, boolean recent) implements Change {
@@ -116,4 +122,7 @@ public final class MailboxProtocol {
    * an IDLE session keeps getting pushes after the move. Not a change of the mailbox itself.
    */
   public record Moved(String entityId) implements Change {}
+
+  /** Another session deleted the folder naming this mailbox (RFC 2180 §3.3: a session that has it selected may end). */
+  public record MailboxDeleted(String entityId) implements Change {}
 }

@@ -54,9 +54,23 @@ class DirectoryModelTest {
     var team = d.resolve("team@example.org");
     assertEquals(Outcome.DELIVER, team.outcome());
     assertEquals(List.of("bob@example.org", "alice@example.org", "carol@hosted.example"), team.users());
+    assertEquals(List.of("far@remote.example"), team.remote());
     assertTrue(d.mayUse("alice@example.org", "pr@example.org"));
     assertFalse(d.mayUse("bob@example.org", "pr@example.org"));
     assertFalse(d.mayUse("alice@example.org", "team@example.org"));
+  }
+
+  @Test
+  void anAliasToAnotherDomainResolvesToThatRemoteAddressAndAnUnknownOneOfOursToNothing() {
+    UserDirectory d = directory();
+    d.putAlias(new Alias("away@example.org", "someone@remote.example"));
+    d.putAlias(new Alias("typo@example.org", "nobody@example.org"));
+    var away = d.resolve("away@example.org");
+    assertEquals(Outcome.DELIVER, away.outcome());
+    assertEquals(List.of(), away.users());
+    assertEquals(List.of("someone@remote.example"), away.remote());
+    assertEquals(Outcome.UNKNOWN, d.resolve("typo@example.org").outcome());
+    assertEquals(List.of(), d.resolve("someone@remote.example").remote());
   }
 
   @Test

@@ -43,7 +43,7 @@ class ImapCondstoreIT {
   }
 
   private static void createWith(LineClient c, String mailbox, int messages) throws Exception {
-    assertEquals("c OK CREATE completed", LineClient.last(c.imap("c", "CREATE " + mailbox)));
+    assertEquals("c OK CREATE completed", LineClient.created(c.imap("c", "CREATE " + mailbox)));
     for (int i = 0; i < messages; i++) {
       List<String> r = c.imap("ap", "APPEND " + mailbox + " {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
       assertTrue(LineClient.last(r).startsWith("ap OK"), r.toString());

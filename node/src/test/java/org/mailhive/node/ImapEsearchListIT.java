@@ -38,7 +38,7 @@ class ImapEsearchListIT {
 
   /** A new folder with nine messages (UIDs 1 to 9), 2, 3, 4 and 9 \Flagged, selected. */
   private static void nineMessagesSelected(LineClient c, String folder) throws Exception {
-    assertEquals("c OK CREATE completed", LineClient.last(c.imap("c", "CREATE " + folder)));
+    assertEquals("c OK CREATE completed", LineClient.created(c.imap("c", "CREATE " + folder)));
     for (int i = 1; i <= 9; i++) {
       String message = "Subject: m" + i + "\r\n\r\nbody\r\n";
       List<String> r = c.imap("ap", "APPEND " + folder + " {" + message.length() + "+}\r\n" + message);
@@ -77,7 +77,7 @@ class ImapEsearchListIT {
   @Test
   void savedResultIsUsableAsDollarUntilTheMailboxIsLeft() throws Exception {
     try (LineClient c = login()) {
-      assertEquals("t OK CREATE completed", LineClient.last(c.imap("t", "CREATE Searchres-Copies")));
+      assertEquals("t OK CREATE completed", LineClient.created(c.imap("t", "CREATE Searchres-Copies")));
       nineMessagesSelected(c, "Searchres");
       assertEquals(List.of("b1 OK FETCH completed"), c.imap("b1", "FETCH $ UID"),
           "RFC 5182 §2.1: $ before any SAVE is the empty set");
@@ -125,7 +125,7 @@ class ImapEsearchListIT {
       String caps = c.imap("k", "CAPABILITY").get(0);
       assertTrue(caps.contains(" LIST-EXTENDED") && caps.contains(" LIST-STATUS"), caps);
       for (String folder : List.of("Lx", "Lx/Child", "Lx2")) {
-        assertEquals("c OK CREATE completed", LineClient.last(c.imap("c", "CREATE " + folder)));
+        assertEquals("c OK CREATE completed", LineClient.created(c.imap("c", "CREATE " + folder)));
       }
       for (String folder : List.of("Lx/Child", "Lx2", "Ghost")) {
         assertEquals("s OK SUBSCRIBE completed", LineClient.last(c.imap("s", "SUBSCRIBE " + folder)));
@@ -162,7 +162,7 @@ class ImapEsearchListIT {
   @Test
   void createCanGiveAFolderASpecialUse() throws Exception {
     try (LineClient c = login()) {
-      assertEquals("g1 OK CREATE completed", LineClient.last(c.imap("g1", "CREATE Archive (USE (\\Archive))")));
+      assertEquals("g1 OK CREATE completed", LineClient.created(c.imap("g1", "CREATE Archive (USE (\\Archive))")));
       assertEquals(List.of("* LIST (\\HasNoChildren \\Archive) \"/\" \"Archive\"", "g2 OK LIST completed"),
           c.imap("g2", "LIST \"\" Archive RETURN (SPECIAL-USE)"));
       assertTrue(c.imap("g3", "LIST (SPECIAL-USE) \"\" \"*\"").contains("* LIST (\\HasNoChildren \\Archive) \"/\" \"Archive\""));

@@ -51,7 +51,7 @@ class ImapFoldersIT {
       assertTrue(list.contains("* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent\""), list.toString());
       assertTrue(list.contains("* LIST (\\HasNoChildren \\Trash) \"/\" \"Trash\""), list.toString());
       assertTrue(list.contains("* LIST (\\HasNoChildren) \"/\" \"INBOX\""), list.toString());
-      assertEquals("b OK CREATE completed", LineClient.last(c.imap("b", "CREATE Projects/2024")));
+      assertEquals("b OK CREATE completed", LineClient.created(c.imap("b", "CREATE Projects/2024")));
       assertTrue(LineClient.last(c.imap("c", "CREATE Projects/2024")).startsWith("c NO [ALREADYEXISTS]"));
       assertTrue(c.imap("d", "LIST \"\" Projects").contains("* LIST (\\HasChildren) \"/\" \"Projects\""));
       assertEquals("e OK RENAME completed", LineClient.last(c.imap("e", "RENAME Projects Archive/Projects")));

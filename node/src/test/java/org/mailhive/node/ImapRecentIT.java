@@ -43,7 +43,7 @@ class ImapRecentIT {
   @Test
   void onlyTheFirstSessionToSelectSeesMessagesAsRecent() throws Exception {
     try (LineClient a = login(); LineClient b = login()) {
-      assertEquals("c OK CREATE completed", LineClient.last(a.imap("c", "CREATE Recent1")));
+      assertEquals("c OK CREATE completed", LineClient.created(a.imap("c", "CREATE Recent1")));
       append(a, "Recent1");
       append(a, "Recent1");
       assertTrue(a.imap("s", "STATUS Recent1 (RECENT)").contains("* STATUS \"Recent1\" (RECENT 2)"));
@@ -68,7 +68,7 @@ class ImapRecentIT {
   @Test
   void aMessageArrivingWhileSelectedIsRecentOnlyInTheSelectingSession() throws Exception {
     try (LineClient owner = login(); LineClient other = login()) {
-      assertEquals("c OK CREATE completed", LineClient.last(owner.imap("c", "CREATE Recent2")));
+      assertEquals("c OK CREATE completed", LineClient.created(owner.imap("c", "CREATE Recent2")));
       append(owner, "Recent2");
       other.imap("s0", "SELECT Recent2");
       List<String> selected = owner.imap("s1", "SELECT Recent2");

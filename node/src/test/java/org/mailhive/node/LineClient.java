@@ -91,6 +91,14 @@ final class LineClient implements AutoCloseable {
     return lines.get(lines.size() - 1);
   }
 
+  /**
+   * The tagged line of a CREATE with its RFC 8474 {@code [MAILBOXID (id)]} code taken out, so tests can compare the
+   * rest; a line without a well-formed code is returned whole and so fails the comparison.
+   */
+  static String created(List<String> lines) {
+    return last(lines).replaceFirst("^([^ ]+ OK) \\[MAILBOXID \\([A-Za-z0-9_-]{1,255}\\)\\]( CREATE completed)$", "$1$2");
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * <p>Strict mode matches every response line against the script's regex in order (SUB blocks in any order).
  * Lenient mode (as ../shared/conformance/README.md describes) compares status lines only up to and including
  * the response code, treats each run of untagged lines before a tagged line as unordered, ignores James'
- * always-on {@code [MAILBOXID]} and {@code [HIGHESTMODSEQ]} codes, which we do not implement, and accepts our
+ * always-on {@code [HIGHESTMODSEQ]} code (we send it only once CONDSTORE is enabled, RFC 7162 §3.1), and accepts our
  * hierarchy delimiter "/" where James shows "." in LIST and LSUB lines (the README names all of these as James'
  * own wording). Lines of a literal are always compared in order.
  */
@@ -35,7 +35,7 @@ final class MptRunner {
   /** A LIST, LSUB or STATUS line: the part before the mailbox name, the name, the rest. */
   private static final Pattern NAMED = Pattern.compile(
       "^(\\* (?:(?:LIST|LSUB) \\([^)]*\\) \"/\" |STATUS ))(\"[^\"]*\"|[^ ]+)(.*)$");
-  private static final Set<String> JAMES_ONLY_CODES = Set.of("MAILBOXID", "HIGHESTMODSEQ");
+  private static final Set<String> JAMES_ONLY_CODES = Set.of("HIGHESTMODSEQ");
 
   private final int port;
   private boolean lenient;

@@ -104,6 +104,18 @@ class OutboundIT {
     }
   }
 
+  /** Plain SMTP from a sender in another domain, as an MX receives it; returns the reply to the end of data. */
+  private String sendFromElsewhere(String rcpt, String content) throws Exception {
+    try (SmtpClient c = SmtpClient.plain(node.smtpPort())) {
+      c.greet("EHLO");
+      assertEquals("250 2.1.0 Ok", c.cmd("MAIL FROM:<someone@elsewhere.test>"));
+      assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<" + rcpt + ">"));
+      assertEquals("354 End data with <CR><LF>.<CR><LF>", c.cmd("DATA"));
+      c.send(content);
+      return c.cmd(".");
+    }
+  }
+
   /** RFC 5321 §4.5.2: what a client sends after DATA for this content. */
   private static byte[] dotStuffed(String content) {
     return content.replace("\r\n.", "\r\n..").getBytes(StandardCharsets.UTF_8);
@@ -233,18 +245,38 @@ class OutboundIT {
     TestNode up = remote();
     String marker = "forward-" + UUID.randomUUID();
     String content = "From: someone@elsewhere.test\r\nTo: fwd@example.org\r\nSubject: " + marker + "\r\n\r\nhi\r\n";
-    try (SmtpClient c = SmtpClient.plain(node.smtpPort())) {
-      c.greet("EHLO");
-      assertEquals("250 2.1.0 Ok", c.cmd("MAIL FROM:<someone@elsewhere.test>"));
-      assertEquals("250 2.1.5 Ok", c.cmd("RCPT TO:<fwd@example.org>"));
-      assertEquals("354 End data with <CR><LF>.<CR><LF>", c.cmd("DATA"));
-      c.send(content);
-      assertEquals("250 2.0.0 Ok: stored", c.cmd("."));
-    }
+    assertEquals("250 2.0.0 Ok: stored", sendFromElsewhere("fwd@example.org", content));
     String arrived = eventually("the forwarded copy", () -> inboxWith(up, "someone@remote.test", "someone-pw", marker));
     assertTrue(arrived.endsWith(content), arrived);
     assertTrue(arrived.startsWith("Return-Path: <someone@elsewhere.test>\r\n"), "original sender kept: " + arrived);
     assertTrue(inboxWith(node, "fwd@example.org", "fwd-pw", marker).isEmpty(), "forward-keeps-copy is off");
+  }
+
+  @Test
+  @Order(4)
+  void aListWithAMemberInAnotherDomainDeliversTheLocalCopyAndSendsTheOtherOnThroughTheQueue() throws Exception {
+    TestNode up = remote();
+    node.node.directory().putList(new DirectoryEntry.MailingList("team@example.org",
+        List.of("alice@example.org", "someone@remote.test"))).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    String marker = "list-" + UUID.randomUUID();
+    String content = "From: someone@elsewhere.test\r\nTo: team@example.org\r\nSubject: " + marker + "\r\n\r\nhi\r\n";
+    assertTrue(sendFromElsewhere("team@example.org", content).startsWith("250 2.0.0"));
+    assertTrue(inboxWith(node, "alice@example.org", "alice-pw", marker).isPresent(), "the local member's copy");
+    String arrived = eventually("the remote member's copy", () -> inboxWith(up, "someone@remote.test", "someone-pw", marker));
+    assertTrue(arrived.endsWith(content), arrived);
+  }
+
+  @Test
+  @Order(4)
+  void anAliasForAnAddressInAnotherDomainIsSentThereAndNotRefusedAsUnknown() throws Exception {
+    TestNode up = remote();
+    node.node.directory().putAlias(new DirectoryEntry.Alias("away@example.org", "someone@remote.test"))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    String marker = "alias-" + UUID.randomUUID();
+    String content = "From: someone@elsewhere.test\r\nTo: away@example.org\r\nSubject: " + marker + "\r\n\r\nhi\r\n";
+    assertTrue(sendFromElsewhere("away@example.org", content).startsWith("250 2.0.0"));
+    String arrived = eventually("the aliased copy", () -> inboxWith(up, "someone@remote.test", "someone-pw", marker));
+    assertTrue(arrived.endsWith(content), arrived);
   }
 
   @Test

@@ -17,6 +17,14 @@ public interface Connection {
 
   boolean tlsActive();
 
+  /**
+   * Switches on COMPRESS=DEFLATE (RFC 4978): everything queued before this call goes out uncompressed, everything
+   * after is compressed (inside TLS, if on), and the next bytes from the client are inflated.
+   */
+  void startCompression();
+
+  boolean compressionActive();
+
   /** Sends what is queued, then closes the connection. */
   void close(String reason);
 

@@ -3,6 +3,7 @@ package org.mailhive.net;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.zip.DataFormatException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -24,6 +25,11 @@ import org.apache.pekko.util.ByteStringBuilder;
  * <p>Input is acknowledged to the stream only when the session wants more, so a slow command or a client that
  * does not read its responses stops the server from reading, instead of filling memory. Output is coalesced
  * into chunks of at most {@link #MAX_WRITE} bytes and sent one chunk per acknowledgement from the stream.
+ *
+ * <p>Layers, from the socket inwards: TLS ({@link TlsEngine}, from the start or after STARTTLS), then compression
+ * ({@link DeflateLayer}, after IMAP COMPRESS), then the session. Compressed input is inflated step by step while the
+ * session wants input, so it is backpressured like network reads; compressed output is flushed once per batch of
+ * replies (each message this actor handles), before it is encrypted.
  */
 public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Command> {
 
@@ -82,6 +88,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private boolean outputInFlight;
   private ActorRef<Ack> pendingInputAck;
   private TlsEngine tls;
+  private DeflateLayer deflate;
   private boolean closing;
   private SessionEnd ending;
   private boolean completeSent;
@@ -129,6 +136,9 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         .onSignal(PostStop.class, s -> {
           LiveConnections.of(getContext().getSystem()).closed(getContext().getSelf());
           session.onClosed();
+          if (deflate != null) {
+            deflate.end();
+          }
           return this;
         })
         .build();
@@ -142,13 +152,13 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       return this; // input after we decided to close is ignored; we never ack it
     }
     if (tls == null) {
-      session.onInput(m.bytes());
+      deliver(m.bytes());
     } else {
       try {
         TlsEngine.Result r = tls.unwrap(m.bytes());
         writeRaw(r.toNetwork());
         if (!r.application().isEmpty()) {
-          session.onInput(r.application());
+          deliver(r.application());
         }
         if (r.closed()) {
           handle.close("tls_closed");
@@ -160,6 +170,33 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       }
     }
     return afterSession();
+  }
+
+  /** Plaintext (TLS already removed) for the session, through the inflater when compression is on. */
+  private void deliver(ByteString bytes) {
+    if (deflate == null) {
+      session.onInput(bytes);
+    } else {
+      deflate.received(bytes);
+    }
+  }
+
+  /** Feeds the session inflated input while it wants more; false if the client's stream is not valid DEFLATE. */
+  private boolean pumpInflater() {
+    try {
+      while (deflate != null && !closing && deflate.hasPendingInput() && session.wantsInput()) {
+        ByteString plain = deflate.inflate();
+        if (plain.isEmpty()) {
+          break;
+        }
+        session.onInput(plain);
+      }
+      return true;
+    } catch (DataFormatException e) {
+      getContext().getLog().info("deflate_failed proto={} rip={} reason=\"{}\" sid={}", spec.protocol(),
+          remote.getAddress().getHostAddress(), LogText.clean(String.valueOf(e.getMessage())), sid);
+      return false;
+    }
   }
 
   private Behavior<Command> onEnd(End m) {
@@ -177,6 +214,9 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   }
 
   private Behavior<Command> afterSession() {
+    if (!pumpInflater()) {
+      return stop("deflate_error");
+    }
     if (ending != null && !closing && session.betweenCommands()) {
       endSession();
     }
@@ -186,7 +226,8 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   }
 
   private void maybeAckInput() {
-    if (pendingInputAck != null && !closing && session.wantsInput() && outboxBytes < OUTPUT_HIGH_WATER) {
+    if (pendingInputAck != null && !closing && session.wantsInput() && outboxBytes < OUTPUT_HIGH_WATER
+        && (deflate == null || !deflate.hasPendingInput())) {
       ActorRef<Ack> ack = pendingInputAck;
       pendingInputAck = null;
       ack.tell(Ack.INSTANCE);
@@ -200,7 +241,28 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
   }
 
+  /** Encrypts if TLS is on and queues for the socket. */
+  private void sendPlain(ByteString bytes) {
+    if (tls == null) {
+      writeRaw(bytes);
+    } else {
+      try {
+        writeRaw(tls.wrap(bytes));
+      } catch (SSLException e) {
+        handle.close("tls_error");
+      }
+    }
+  }
+
+  // RFC 4978 §4: a sync flush ends each batch of replies, so the client can inflate all it waits for.
+  private void flushCompressed() {
+    if (deflate != null && deflate.hasUnflushed()) {
+      sendPlain(deflate.flush());
+    }
+  }
+
   private void flush() {
+    flushCompressed();
     if (out != null && !outputInFlight && !outbox.isEmpty()) {
       ByteStringBuilder chunk = new ByteStringBuilder();
       while (!outbox.isEmpty() && (chunk.length() == 0 || chunk.length() + outbox.peek().size() <= MAX_WRITE)) {
@@ -243,14 +305,10 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private final class Handle implements Connection {
     @Override
     public void send(ByteString bytes) {
-      if (tls == null) {
-        writeRaw(bytes);
+      if (deflate == null) {
+        sendPlain(bytes);
       } else {
-        try {
-          writeRaw(tls.wrap(bytes));
-        } catch (SSLException e) {
-          close("tls_error");
-        }
+        deflate.write(bytes);
       }
     }
 
@@ -266,8 +324,19 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
 
     @Override
+    public void startCompression() {
+      deflate = new DeflateLayer();
+    }
+
+    @Override
+    public boolean compressionActive() {
+      return deflate != null;
+    }
+
+    @Override
     public void close(String reason) {
       if (!closing) {
+        flushCompressed();
         closeReason = reason;
         closing = true;
         if (tls != null) {

@@ -20,7 +20,7 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
     this(set, items, byUid, ALWAYS);
   }
 
-  public enum Attribute { FLAGS, UID, RFC822_SIZE, INTERNALDATE, ENVELOPE, BODYSTRUCTURE, BODY, MODSEQ }
+  public enum Attribute { FLAGS, UID, RFC822_SIZE, INTERNALDATE, ENVELOPE, BODYSTRUCTURE, BODY, MODSEQ, EMAILID, THREADID }
 
   public sealed interface Item permits Simple, Section {}
 
@@ -38,7 +38,9 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
   }
 
   public boolean needsBody() {
-    return items.stream().anyMatch(i -> i instanceof Section);
+    // THREADID reads the References header (ObjectIds), which is not kept with the metadata.
+    return items.stream().anyMatch(i -> i instanceof Section
+        || i instanceof Simple s && s.attribute() == Attribute.THREADID);
   }
 
   /** RFC 7162 §3.1: FETCH MODSEQ and FETCH (CHANGEDSINCE) are CONDSTORE enabling commands. */
@@ -116,6 +118,8 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
       case "BODYSTRUCTURE" -> new Simple(Attribute.BODYSTRUCTURE);
       case "BODY" -> new Simple(Attribute.BODY);
       case "MODSEQ" -> new Simple(Attribute.MODSEQ);
+      case "EMAILID" -> new Simple(Attribute.EMAILID); // RFC 8474 §5.1
+      case "THREADID" -> new Simple(Attribute.THREADID); // RFC 8474 §5.2
       case "RFC822" -> new Section("RFC822", "", "", List.of(), false, -1, -1);
       case "RFC822.HEADER" -> new Section("RFC822.HEADER", "", "HEADER", List.of(), true, -1, -1);
       case "RFC822.TEXT" -> new Section("RFC822.TEXT", "", "TEXT", List.of(), false, -1, -1);

@@ -55,7 +55,9 @@ public final class FetchRenderer {
         text.append(' ');
       }
       first = false;
-      if (item instanceof FetchCommand.Simple s) {
+      if (item instanceof FetchCommand.Simple s && s.attribute() == FetchCommand.Attribute.THREADID) {
+        text.append(ObjectIds.threadIdItem(m, body));
+      } else if (item instanceof FetchCommand.Simple s) {
         text.append(simple(s.attribute(), m, recent));
       } else if (item instanceof FetchCommand.Section sec) {
         ByteString data = BodySections.extract(body, sec);
@@ -91,6 +93,8 @@ public final class FetchRenderer {
       case BODYSTRUCTURE -> "BODYSTRUCTURE " + m.bodyStructure();
       case BODY -> "BODY " + m.body();
       case MODSEQ -> CondStore.fetchItem(m.modSeq());
+      case EMAILID -> ObjectIds.emailIdItem(m);
+      case THREADID -> ObjectIds.threadIdItem(m, null);
     };
   }
 }

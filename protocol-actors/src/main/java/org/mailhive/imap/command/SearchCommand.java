@@ -157,6 +157,13 @@ public record SearchCommand(Key key, boolean byUid) {
         return c -> set.contains(c.meta().uid(), c.largestUid());
       }
       case "MODSEQ": return modSeq(args);
+      // RFC 8474 §6: an exact, case-sensitive match of the id; THREADID reads the header (ObjectIds).
+      case "EMAILID": { args.sp(); String id = args.atom(); return c -> ObjectIds.emailId(c.meta()).equals(id); }
+      case "THREADID": {
+        args.sp();
+        String id = args.atom();
+        return bodyKey(c -> ObjectIds.threadId(c.meta(), c.body()).equals(id));
+      }
       case "NOT": { args.sp(); Key k = key(args, depth + 1); return wrap(k, c -> !k.matches(c)); }
       case "OR": {
         args.sp();

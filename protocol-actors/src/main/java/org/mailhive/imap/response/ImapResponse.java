@@ -18,6 +18,7 @@ public final class ImapResponse {
   // RFC 5530 §3: UNAVAILABLE is a temporary failure, so a client reconnects (to another node) rather than giving up.
   public static final String BYE_SHUTDOWN = "BYE [UNAVAILABLE] Server shutting down, reconnect";
   public static final String BYE_KICKED = "BYE [UNAVAILABLE] Disconnected by the administrator";
+  public static final String BYE_SELECTED_DELETED = "BYE Selected mailbox has been deleted";
   public static final String UNKNOWN_COMMAND = "[CLIENTBUG] Unknown command";
   public static final String WRONG_STATE = "[CLIENTBUG] Command not valid in this state";
   public static final String LINE_TOO_LONG = "[TOOBIG] Command line too long";

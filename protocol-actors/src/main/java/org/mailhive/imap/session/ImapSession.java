@@ -29,10 +29,12 @@ import org.mailhive.blob.BlobId;
 import org.mailhive.config.MailhiveSettings.ImapSettings;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
+import org.mailhive.imap.command.CompressCommand;
 import org.mailhive.imap.command.CondStore;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.QuotaCommand;
 import org.mailhive.imap.command.FetchRenderer;
+import org.mailhive.imap.command.ObjectIds;
 import org.mailhive.imap.command.SearchCommand;
 import org.mailhive.imap.command.SearchReturn;
 import org.mailhive.imap.command.SortCommand;
@@ -82,8 +84,6 @@ public final class ImapSession implements ProtocolSession {
   private static final Set<State> SELECTED = Set.of(State.SELECTED);
   private static final String INBOX = "INBOX";
   private static final String DELIMITER = "/";
-  // Alphabetical, as Dovecot and James list them; clients do not care, transcript tests do.
-  private static final String SYSTEM_FLAGS = "(\\Answered \\Deleted \\Draft \\Flagged \\Seen)";
 
   @FunctionalInterface
   private interface Handler {
@@ -158,6 +158,8 @@ public final class ImapSession implements ProtocolSession {
   private boolean uidCommand;
   /** RFC 7162 §3.1: CONDSTORE is on for the rest of the connection after the first enabling command. */
   private boolean condStore;
+  /** Another session deleted the selected mailbox; the next command (or IDLE, at once) gets BYE. */
+  private boolean selectedDeleted;
 
   public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
                      AccountSharding accounts, Delivery delivery, Duration askTimeout) {
@@ -213,6 +215,8 @@ public final class ImapSession implements ProtocolSession {
     row("GETQUOTAROOT", AUTH, true, this::getQuotaRoot);
     row("GETQUOTA", AUTH, true, this::getQuota);
     row("SETQUOTA", AUTH, true, this::setQuota);
+    row("COMPRESS", AUTH, true,
+        (tag, args) -> CompressCommand.run(tag, args, conn, !queue.isEmpty() || decoder.midCommand()));
   }
 
   private void row(String name, Set<State> states, boolean allowsExpungeReports, Handler handler) {
@@ -244,6 +248,15 @@ public final class ImapSession implements ProtocolSession {
       if (p.change() instanceof MailboxProtocol.Moved) {
         if (view != null) {
           mailboxes.mailbox(view.address).tell(new MailboxProtocol.Subscribe(listener));
+        }
+        return;
+      }
+      if (p.change() instanceof MailboxProtocol.MailboxDeleted d) {
+        if (view != null && view.address.entityId().equals(d.entityId())) {
+          selectedDeleted = true;
+          if (idleTag != null) {
+            byeSelectedDeleted();
+          }
         }
         return;
       }
@@ -364,6 +377,10 @@ public final class ImapSession implements ProtocolSession {
       }
       return;
     }
+    if (selectedDeleted) {
+      byeSelectedDeleted();
+      return;
+    }
     ImapArgs args = new ImapArgs(raw, limits);
     String tag = "*";
     try {
@@ -404,6 +421,7 @@ public final class ImapSession implements ProtocolSession {
         .append(settings.maxLiteralSize());
     caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
     caps.append(' ').append(SortCommand.CAPABILITIES).append(' ').append(ThreadCommand.CAPABILITIES);
+    caps.append(' ').append(CompressCommand.CAPABILITY).append(' ').append(ObjectIds.CAPABILITY);
     if (state == State.NOT_AUTHENTICATED) {
       if (!conn.tlsActive()) {
         caps.append(" STARTTLS");
@@ -733,7 +751,9 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     String attr = use;
-    changeAccount(tag, r -> new AccountProtocol.CreateFolder(folder, attr, r), f -> ok(tag, "CREATE completed"));
+    // RFC 8474 §4.1: the new mailbox's MAILBOXID in the OK.
+    changeAccount(tag, r -> new AccountProtocol.CreateFolder(folder, attr, r), f -> ok(tag,
+        ObjectIds.mailboxIdCode(new MailboxAddress(user, f.folder(folder).mailboxId())) + " CREATE completed"));
   }
 
   private static final Set<String> SPECIAL_USE =
@@ -744,7 +764,32 @@ public final class ImapSession implements ProtocolSession {
     String name = args.mailbox();
     args.end();
     // TODO(#4): the deleted folder's mailbox keeps its messages in the journal; nothing names it any more.
-    changeAccount(tag, r -> new AccountProtocol.DeleteFolder(name, r), f -> ok(tag, "DELETE completed"));
+    withFolders(tag, before -> {
+      Folder gone = before.folder(name);
+      changeAccount(tag, r -> new AccountProtocol.DeleteFolder(name, r), f -> {
+        // Sessions that have the mailbox selected hear of it and end (RFC 2180 §3.3, as Dovecot does), unless it is
+        // still named (a RENAME got in between). This session just closes it, as Dovecot does.
+        if (gone != null && !gone.mailboxId().isEmpty()
+            && f.folders().stream().noneMatch(x -> x.mailboxId().equals(gone.mailboxId()))) {
+          MailboxAddress address = new MailboxAddress(user, gone.mailboxId());
+          if (view != null && view.address.equals(address)) {
+            leaveMailbox();
+            state = State.AUTHENTICATED;
+          }
+          mailboxes.mailbox(address).tell(new MailboxProtocol.AnnounceDeletion(name));
+        }
+        ok(tag, "DELETE completed");
+      });
+    });
+  }
+
+  /** Another session deleted the selected mailbox: RFC 2180 §3.3 lets the server end the session, as Dovecot does. */
+  private void byeSelectedDeleted() {
+    untagged(ImapResponse.BYE_SELECTED_DELETED);
+    state = State.LOGOUT;
+    leaveMailbox();
+    releaseUser();
+    conn.close("mailbox_deleted");
   }
 
   private void rename(String tag, ImapArgs args) throws ImapParseException {
@@ -783,7 +828,7 @@ public final class ImapSession implements ProtocolSession {
         f -> ok(tag, command + " completed"));
   }
 
-  /** LSUB (RFC 3501 §6.3.9): the subscriptions matching the pattern, \Noselect where no such mailbox exists. */
+  /** LSUB (RFC 3501 §6.3.9): the subscriptions matching the pattern ({@link LsubLines}). */
   private void lsub(String tag, ImapArgs args) throws ImapParseException {
     args.sp();
     String reference = args.astring();
@@ -791,13 +836,8 @@ public final class ImapSession implements ProtocolSession {
     String full = reference + ListCommand.pattern(args);
     args.end();
     withFolders(tag, f -> {
-      for (String name : f.subscriptions()) {
-        if (ListPattern.matches(full, name)) {
-          Folder folder = f.folder(name);
-          String attrs = folder == null || folder.noselect() ? "\\Noselect" : "";
-          untagged("LSUB (" + attrs + ") \"" + DELIMITER + "\" " + ImapResponse.astring(name));
-        }
-      }
+      LsubLines.of(full, f, DELIMITER).forEach((name, attrs) ->
+          untagged("LSUB (" + attrs + ") \"" + DELIMITER + "\" " + ImapResponse.astring(name)));
       reportSafe();
       ok(tag, "LSUB completed");
     });
@@ -826,7 +866,8 @@ public final class ImapSession implements ProtocolSession {
           if (line.status() != null) {
             String name = line.status().name();
             untagged("STATUS " + ImapResponse.astring(name) + " ("
-                + statusValues(cmd.statusItems(), opened.get(name).join()) + ")");
+                + statusValues(cmd.statusItems(), opened.get(name).join(),
+                new MailboxAddress(user, line.status().mailboxId())) + ")");
           }
         }
         reportSafe();
@@ -881,12 +922,16 @@ public final class ImapSession implements ProtocolSession {
   /** RFC 3501 §6.3.10, RFC 8438 SIZE, RFC 9208 §4.2 DELETED and DELETED-STORAGE: all from the snapshot STATUS reads. */
   private static final Set<String> STATUS_ITEMS =
       Set.of("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "DELETED", "DELETED-STORAGE",
-          "HIGHESTMODSEQ");
+          "HIGHESTMODSEQ", "MAILBOXID");
 
   /** The values of STATUS items, "MESSAGES 2 UNSEEN 1", for STATUS and LIST-STATUS (RFC 5819) alike. */
-  private static String statusValues(List<String> items, MailboxProtocol.Opened o) {
+  private static String statusValues(List<String> items, MailboxProtocol.Opened o, MailboxAddress address) {
     List<String> out = new ArrayList<>();
     for (String item : items) {
+      if (item.equals("MAILBOXID")) {
+        out.add("MAILBOXID (" + ObjectIds.mailboxId(address) + ")"); // RFC 8474 §4.3
+        continue;
+      }
       long value = switch (item) {
         case "MESSAGES" -> o.messages().size();
         case "RECENT" -> o.recentCount();
@@ -921,7 +966,7 @@ public final class ImapSession implements ProtocolSession {
     }
     MailboxProtocol.Opened o = m.opened();
     if (m.purpose().equals("STATUS")) {
-      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + statusValues(m.items(), o) + ")");
+      untagged("STATUS " + ImapResponse.astring(m.name()) + " (" + statusValues(m.items(), o, m.address()) + ")");
       reportSafe();
       ok(m.tag(), "STATUS completed");
       return;
@@ -929,9 +974,8 @@ public final class ImapSession implements ProtocolSession {
     Set<Long> kept = keptRecent.remove(m.address());
     view = new MailboxView(m.address(), m.readOnly(), o, kept == null ? Set.of() : kept);
     state = State.SELECTED;
-    untagged("FLAGS " + SYSTEM_FLAGS);
-    untagged("OK [PERMANENTFLAGS " + (m.readOnly() ? "()" : "(\\Answered \\Deleted \\Draft \\Flagged \\Seen \\*)")
-        + "] Flags permitted");
+    untagged(view.keywords.flagsResponse());
+    untagged(view.keywords.permanentFlagsResponse(m.readOnly()));
     untagged(view.exists() + " EXISTS");
     untagged(view.recentCount() + " RECENT");
     List<MessageMeta> all = view.all();
@@ -943,6 +987,7 @@ public final class ImapSession implements ProtocolSession {
     }
     untagged("OK [UIDVALIDITY " + o.uidValidity() + "] UIDs valid");
     untagged("OK [UIDNEXT " + o.uidNext() + "] Predicted next UID");
+    untagged("OK " + ObjectIds.mailboxIdCode(m.address()) + " Ok"); // RFC 8474 §4.2
     view.withModSeq = condStore;
     if (condStore) {
       untagged(CondStore.highestModSeq(o.highestModSeq()));

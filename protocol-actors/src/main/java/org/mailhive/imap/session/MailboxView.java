@@ -47,6 +47,8 @@ final class MailboxView {
   boolean withModSeq;
   /** The highest mod-sequence this view has seen: the snapshot's, raised by every change it learns. */
   private long highestModSeq;
+  /** Keywords in use, for FLAGS and PERMANENTFLAGS. */
+  final Keywords keywords = new Keywords();
 
   MailboxView(MailboxAddress address, boolean readOnly, MailboxProtocol.Opened opened, Set<Long> kept) {
     this.address = address;
@@ -64,6 +66,10 @@ final class MailboxView {
     }
     this.reportedRecent = recent.size();
     this.highestModSeq = opened.highestModSeq();
+    for (MessageMeta m : messages) {
+      keywords.learn(m.flags());
+    }
+    keywords.told();
   }
 
   long highestModSeq() {
@@ -168,6 +174,7 @@ final class MailboxView {
     }
     MessageMeta m = messages.get(seq - 1).withFlags(u.flags(), u.modSeq());
     messages.set(seq - 1, m);
+    keywords.learn(u.flags());
     highestModSeq = Math.max(highestModSeq, u.modSeq());
     return m;
   }
@@ -182,6 +189,9 @@ final class MailboxView {
    * numbering by sequence gets exactly what it asked for.
    */
   void reportSafe(Consumer<String> untagged, boolean withUid) {
+    pendingFlags.values().forEach(u -> keywords.learn(u.flags()));
+    pendingAdded.forEach(m -> keywords.learn(m.flags()));
+    keywords.announce(untagged, readOnly);
     for (UidFlags u : pendingFlags.values()) {
       int seq = seqOf(u.uid());
       // A message already expunged (its EXPUNGE waits for a command that allows it) has no flags worth telling:

@@ -237,6 +237,10 @@ public final class OutboundDelivery {
       LOG.info("bounce_dropped queue_id={} to=\"{}\" reason=unknown_sender", m.entryId(), LogText.clean(m.sender()));
       return CompletableFuture.completedFuture(null);
     }
+    if (owner.users().isEmpty()) {
+      // The sender is our alias for an address elsewhere: the report goes where the alias points.
+      return queue.enqueue(report, "", owner.remote(), now).thenApply(id -> null);
+    }
     // We are the final delivery of the report (RFC 5321 §4.4): Return-Path is the null sender.
     ByteString local = ByteString.fromString("Return-Path: <>\r\n", StandardCharsets.US_ASCII).concat(report);
     List<MailboxAddress> inboxes = owner.users().stream().map(u -> new MailboxAddress(u, "INBOX")).toList();

@@ -79,7 +79,24 @@ public abstract class MailTransactionSession implements ProtocolSession {
    * One accepted RCPT: the address the client named, its DSN parameters, and the local users it expands to
    * (aliases, lists); none for a remote recipient, which goes to the outbound queue.
    */
-  protected record Recipient(List<String> users, String address, RcptParameters dsn) {}
+  /**
+   * One accepted RCPT: the local users it reaches, the address as given, its DSN parameters, and the addresses in
+   * other domains an alias or list sent it on to. No users and no remote targets means the address itself is
+   * relayed (authenticated or trusted-network sender).
+   */
+  protected record Recipient(List<String> users, String address, RcptParameters dsn, List<String> remoteTargets) {
+    Recipient(List<String> users, String address, RcptParameters dsn) {
+      this(users, address, dsn, List.of());
+    }
+
+    boolean relayed() {
+      return users.isEmpty() && remoteTargets.isEmpty();
+    }
+
+    boolean goesThroughQueue() {
+      return users.isEmpty() || !remoteTargets.isEmpty();
+    }
+  }
 
   private static final DateTimeFormatter RFC5322_DATE =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
@@ -377,8 +394,10 @@ public abstract class MailTransactionSession implements ProtocolSession {
     RelayPolicy.Verdict verdict = relay.decide(address, conn.remote().getAddress(), authenticated());
     DirectorySnapshot.Resolution target = verdict == RelayPolicy.Verdict.LOCAL ? directory.resolve(routable(address))
         : new DirectorySnapshot.Resolution(DirectorySnapshot.Outcome.UNKNOWN, List.of());
-    if (target.outcome() == DirectorySnapshot.Outcome.DELIVER) {
-      checkQuota(new Recipient(target.users(), address, dsn));
+    // Without an outbound queue an alias's remote targets cannot be sent on; they count as not there.
+    List<String> remoteTargets = outbound == null ? List.of() : target.remote();
+    if (target.outcome() == DirectorySnapshot.Outcome.DELIVER && (!target.users().isEmpty() || !remoteTargets.isEmpty())) {
+      checkQuota(new Recipient(target.users(), address, dsn, remoteTargets));
       return;
     }
     if (verdict == RelayPolicy.Verdict.RELAY_ALLOWED && outbound != null) {
@@ -590,7 +609,11 @@ public abstract class MailTransactionSession implements ProtocolSession {
       if (r.users().isEmpty()) {
         return q;
       }
-      return answerFor(r.users().stream().map(u -> routing.outcomeOf(u, byUser, q)).toList());
+      List<Delivery.Outcome> copies = new ArrayList<>(r.users().stream().map(u -> routing.outcomeOf(u, byUser, q)).toList());
+      if (!r.remoteTargets().isEmpty()) {
+        copies.add(q);
+      }
+      return answerFor(copies);
     }).toList());
     // The warning (if this delivery is the crossing) is stored before the reply, so a client that reads its
     // mailbox after our 250 finds it; its failure is logged and never fails the delivery.
@@ -674,9 +697,10 @@ public abstract class MailTransactionSession implements ProtocolSession {
     Set<String> users = new LinkedHashSet<>();
     Set<String> remote = new LinkedHashSet<>();
     for (Recipient r : rcpts) {
-      if (r.users().isEmpty()) {
+      if (r.relayed()) {
         remote.add(r.address());
       }
+      remote.addAll(r.remoteTargets());
       users.addAll(r.users());
     }
     Set<String> stored = new LinkedHashSet<>();
@@ -716,13 +740,17 @@ public abstract class MailTransactionSession implements ProtocolSession {
         : recipients.stream().map(r -> new Delivery.Outcome(null, d.failure())).toList();
     for (int i = 0; i < recipients.size(); i++) {
       Delivery.Outcome o = outcomes.get(i);
-      if (o.durable() && recipients.get(i).users().isEmpty()) {
-        conn.context().getLog().info("queued proto={} from=\"{}\" to=\"{}\" size={} rip={} sid={}", protocol(),
-            LogText.clean(sender), LogText.clean(recipients.get(i).address()), d.size(), ip(), conn.sid());
-      } else if (o.durable()) {
+      Recipient r = recipients.get(i);
+      if (o.durable() && !r.users().isEmpty()) {
         conn.context().getLog().info("delivered proto={} from=\"{}\" to=\"{}\" size={} rip={} sid={}", protocol(),
-            LogText.clean(sender), LogText.clean(String.join(",", recipients.get(i).users())), d.size(), ip(), conn.sid());
-      } else {
+            LogText.clean(sender), LogText.clean(String.join(",", r.users())), d.size(), ip(), conn.sid());
+      }
+      if (o.durable() && r.goesThroughQueue()) {
+        conn.context().getLog().info("queued proto={} from=\"{}\" to=\"{}\" size={} rip={} sid={}", protocol(),
+            LogText.clean(sender), LogText.clean(r.relayed() ? r.address() : String.join(",", r.remoteTargets())),
+            d.size(), ip(), conn.sid());
+      }
+      if (!o.durable()) {
         conn.context().getLog().warn("delivery_failed proto={} from=\"{}\" to=\"{}\" sid={}", protocol(),
             LogText.clean(sender), LogText.clean(recipients.get(i).users().isEmpty() ? recipients.get(i).address()
                 : String.join(",", recipients.get(i).users())), conn.sid(), o.failure());
