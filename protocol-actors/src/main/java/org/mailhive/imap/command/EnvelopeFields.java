@@ -12,11 +12,32 @@ final class EnvelopeFields {
   private EnvelopeFields() {}
 
   static String field(String envelope, int index) {
-    if (envelope == null) {
-      return null;
+    return field(parse(envelope), index);
+  }
+
+  /** The envelope's fields, read once for callers that need several of them (SORT, THREAD). */
+  static List<?> parse(String envelope) {
+    Object parsed = envelope == null ? null : new Reader(envelope).value();
+    return parsed instanceof List<?> fields ? fields : List.of();
+  }
+
+  /**
+   * The first address of an address list field as (name, adl, mailbox, host), skipping RFC 3501 group markers
+   * (which have no host); null if the list has none.
+   */
+  static List<?> firstAddress(List<?> fields, int index) {
+    if (index < fields.size() && fields.get(index) instanceof List<?> list) {
+      for (Object a : list) {
+        if (a instanceof List<?> addr && addr.size() >= 4 && addr.get(3) != null) {
+          return addr;
+        }
+      }
     }
-    Object parsed = new Reader(envelope).value();
-    if (!(parsed instanceof List<?> fields) || index >= fields.size()) {
+    return null;
+  }
+
+  static String field(List<?> fields, int index) {
+    if (index >= fields.size()) {
       return null;
     }
     Object f = fields.get(index);

@@ -65,6 +65,11 @@ public record SearchCommand(Key key, boolean byUid) {
       }
       args.sp();
     }
+    return parseCriteria(args, byUid);
+  }
+
+  /** search-key *(SP search-key) after the charset and its space, to the end; SORT and THREAD share it. */
+  public static SearchCommand parseCriteria(ImapArgs args, boolean byUid) throws ImapParseException {
     List<Key> keys = new ArrayList<>();
     keys.add(key(args, 0));
     while (args.tryConsumeSpace()) {

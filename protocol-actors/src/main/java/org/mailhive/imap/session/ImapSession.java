@@ -36,6 +36,9 @@ import org.mailhive.imap.command.FetchRenderer;
 import org.mailhive.imap.command.ObjectIds;
 import org.mailhive.imap.command.SearchCommand;
 import org.mailhive.imap.command.SearchReturn;
+import org.mailhive.imap.command.SortCommand;
+import org.mailhive.imap.command.SortableMessage;
+import org.mailhive.imap.command.ThreadCommand;
 import org.mailhive.imap.command.StoreCommand;
 import org.mailhive.imap.parse.ImapArgs;
 import org.mailhive.imap.parse.ImapFrameDecoder;
@@ -201,6 +204,10 @@ public final class ImapSession implements ProtocolSession {
     row("UID MOVE", SELECTED, true, (tag, args) -> copy(tag, args, true, true));
     row("SEARCH", SELECTED, false, (tag, args) -> search(tag, args, false));
     row("UID SEARCH", SELECTED, true, (tag, args) -> search(tag, args, true));
+    row("SORT", SELECTED, false, (tag, args) -> sort(tag, SortCommand.parse(args, false)));
+    row("UID SORT", SELECTED, true, (tag, args) -> sort(tag, SortCommand.parse(args, true)));
+    row("THREAD", SELECTED, false, (tag, args) -> thread(tag, ThreadCommand.parse(args, false)));
+    row("UID THREAD", SELECTED, true, (tag, args) -> thread(tag, ThreadCommand.parse(args, true)));
     row("IDLE", AUTH, true, this::idle);
     row("ID", ANY, true, this::id);
     row("ENABLE", AUTH, true, this::enable);
@@ -414,6 +421,7 @@ public final class ImapSession implements ProtocolSession {
         + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " " + CondStore.CAPABILITY + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
     caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
+    caps.append(' ').append(SortCommand.CAPABILITIES).append(' ').append(ThreadCommand.CAPABILITIES);
     caps.append(' ').append(CompressCommand.CAPABILITY).append(' ').append(ObjectIds.CAPABILITY);
     caps.append(' ').append(AppendCommand.CAPABILITIES).append(' ').append(BinarySections.CAPABILITY)
         .append(' ').append(MailboxNames.CAPABILITY);
@@ -1414,6 +1422,59 @@ public final class ImapSession implements ProtocolSession {
       }
     }
     finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "SEARCH completed");
+  }
+
+  // ---- SORT and THREAD (RFC 5256) ----
+
+  private void sort(String tag, SortCommand cmd) {
+    if (!SortCommand.supportsCharset(cmd.charset())) {
+      no(tag, SortCommand.BAD_CHARSET);
+      return;
+    }
+    searched(tag, cmd.search(), cmd.byUid(), found -> {
+      untagged(cmd.response(found));
+      finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "SORT completed");
+    });
+  }
+
+  private void thread(String tag, ThreadCommand cmd) {
+    if (!SortCommand.supportsCharset(cmd.charset())) {
+      no(tag, SortCommand.BAD_CHARSET);
+      return;
+    }
+    searched(tag, cmd.search(), cmd.byUid(), found -> {
+      untagged(cmd.response(found));
+      finishSelected(tag, cmd.byUid(), (cmd.byUid() ? "UID " : "") + "THREAD completed");
+    });
+  }
+
+  /** The messages SORT's or THREAD's search criteria match; bodies are loaded only for BODY, TEXT and HEADER. */
+  private void searched(String tag, SearchCommand search, boolean byUid, Consumer<List<SortableMessage>> then) {
+    if (search.usesModSeq()) {
+      enableCondStore();
+    }
+    Consumer<Map<String, ByteString>> match = bodies -> {
+      List<MessageMeta> all = view.all();
+      long largestUid = all.isEmpty() ? 0 : all.get(all.size() - 1).uid();
+      List<SortableMessage> found = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        MessageMeta m = all.get(i);
+        if (search.key().matches(new SearchCommand.Candidate(i + 1, m, view.isRecent(m.uid()), all.size(),
+            largestUid, bodies.get(m.blobId())))) {
+          found.add(SortableMessage.of(i + 1, byUid ? m.uid() : i + 1, m));
+        }
+      }
+      then.accept(found);
+    };
+    if (!search.needsBody()) {
+      match.accept(Map.of());
+      return;
+    }
+    List<Integer> seqs = new ArrayList<>();
+    for (int i = 1; i <= view.exists(); i++) {
+      seqs.add(i);
+    }
+    await(tag, loadBodies(seqs), match);
   }
 
   // ---- IDLE (RFC 2177), ID (RFC 2971), ENABLE (RFC 5161), NAMESPACE (RFC 2342) ----
