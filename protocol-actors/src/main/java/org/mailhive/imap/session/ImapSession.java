@@ -30,6 +30,7 @@ import org.mailhive.config.MailhiveSettings.ImapSettings;
 import org.mailhive.delivery.Delivery;
 import org.mailhive.directory.UserDirectory;
 import org.mailhive.imap.command.CondStore;
+import org.mailhive.imap.command.QResync;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.QuotaCommand;
 import org.mailhive.imap.command.FetchRenderer;
@@ -49,6 +50,7 @@ import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MessageMeta;
 import org.mailhive.mailbox.RequestId;
 import org.mailhive.mailbox.UidFlags;
+import org.mailhive.mailbox.UidRanges;
 import org.mailhive.mime.MessageSummary;
 import org.mailhive.net.Connection;
 import org.mailhive.quota.Quota;
@@ -155,6 +157,10 @@ public final class ImapSession implements ProtocolSession {
   private boolean uidCommand;
   /** RFC 7162 §3.1: CONDSTORE is on for the rest of the connection after the first enabling command. */
   private boolean condStore;
+  /** RFC 7162 §3.2.3: QRESYNC, only ever switched on by ENABLE, also for the rest of the connection. */
+  private boolean qResync;
+  /** The QRESYNC argument of the SELECT/EXAMINE whose mailbox is being opened, or null. */
+  private QResync.Resync resyncing;
 
   public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
                      AccountSharding accounts, Delivery delivery, Duration askTimeout) {
@@ -393,7 +399,7 @@ public final class ImapSession implements ProtocolSession {
 
   private String capabilities() {
     StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
-        + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " " + CondStore.CAPABILITY + " APPENDLIMIT=")
+        + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " " + CondStore.CAPABILITY + " " + QResync.CAPABILITY + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
     caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
     if (state == State.NOT_AUTHENTICATED) {
@@ -830,19 +836,27 @@ public final class ImapSession implements ProtocolSession {
   private void select(String tag, ImapArgs args, boolean readOnly) throws ImapParseException {
     args.sp();
     String name = args.mailbox();
-    boolean condStoreParam = false;
+    QResync.SelectParams params = new QResync.SelectParams(false, null);
     if (args.tryConsumeSpace()) {
-      CondStore.selectParams(args);
-      condStoreParam = true;
+      params = QResync.selectParams(args);
     }
     args.end();
+    if (params.resync() != null && !qResync) {
+      bad(tag, QResync.NOT_ENABLED); // RFC 7162 §3.2.5: the mailbox stays as it was
+      return;
+    }
     keptRecent.clear();
     if (view != null) {
       keptRecent.put(view.address, view.ownedRecent());
+      if (qResync) {
+        reportSafe(); // what belongs to the old mailbox goes out before the boundary
+        untagged(QResync.CLOSED);
+      }
     }
     leaveMailbox();
     state = State.AUTHENTICATED;
-    condStore |= condStoreParam; // RFC 7162 §3.1.8: SELECT/EXAMINE (CONDSTORE) enables it
+    condStore |= params.condStore(); // RFC 7162 §3.1.8: SELECT/EXAMINE (CONDSTORE) enables it
+    resyncing = params.resync();
     withFolder(tag, name, ImapResponse.NONEXISTENT, address ->
         openMailbox(tag, name, address, readOnly, readOnly ? "EXAMINE" : "SELECT", List.of(), listener));
   }
@@ -902,12 +916,14 @@ public final class ImapSession implements ProtocolSession {
     busy = true;
     conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(address), askTimeout,
         // RFC 3501 §2.3.2: SELECT takes \Recent; EXAMINE and STATUS change no per-user state (§6.3.2).
-        replyTo -> new MailboxProtocol.Open(subscriber, purpose.equals("SELECT"), replyTo),
+        replyTo -> new MailboxProtocol.Open(subscriber, purpose.equals("SELECT"),
+            resyncing == null || subscriber == null ? MailboxProtocol.NO_VANISHED : resyncing.modSeq(), replyTo),
         (opened, ex) -> new MailboxOpened(tag, name, address, readOnly, purpose, items, opened, ex));
   }
 
   private void onMailboxOpened(MailboxOpened m) {
     if (m.failure() != null) {
+      resyncing = null;
       storageFailed(m.tag(), m.failure());
       return;
     }
@@ -936,8 +952,14 @@ public final class ImapSession implements ProtocolSession {
     untagged("OK [UIDVALIDITY " + o.uidValidity() + "] UIDs valid");
     untagged("OK [UIDNEXT " + o.uidNext() + "] Predicted next UID");
     view.withModSeq = condStore;
+    view.withVanished = qResync;
     if (condStore) {
       untagged(CondStore.highestModSeq(o.highestModSeq()));
+    }
+    if (resyncing != null) {
+      MailboxView opened = view;
+      QResync.answer(resyncing, o, meta -> FetchRenderer.flags(meta, opened.isRecent(meta.uid())), this::untagged);
+      resyncing = null;
     }
     ok(m.tag(), (m.readOnly() ? "[READ-ONLY] " : "[READ-WRITE] ") + m.purpose() + " completed");
   }
@@ -1005,9 +1027,39 @@ public final class ImapSession implements ProtocolSession {
     if (resolved == null) {
       return;
     }
+    if (cmd.vanished() && !qResync) {
+      bad(tag, QResync.NOT_ENABLED); // RFC 7162 §3.2.6
+      return;
+    }
     if (cmd.usesModSeq()) {
       enableCondStore();
     }
+    if (cmd.vanished()) {
+      vanishedThenFetch(tag, cmd, resolved);
+      return;
+    }
+    fetchResolved(tag, cmd, resolved);
+  }
+
+  /**
+   * RFC 7162 §3.2.6: UID FETCH (CHANGEDSINCE n VANISHED) first names, as VANISHED (EARLIER), the UIDs of the set
+   * expunged since n. UIDs still in this session's view are left out: their expunge has not been told here yet and
+   * will go out as a plain VANISHED, which is the one that changes the client's message count.
+   */
+  private void vanishedThenFetch(String tag, FetchCommand cmd, List<Integer> resolved) {
+    MailboxView asked = view;
+    long largest = asked.uidNext() - 1;
+    await(tag, mailboxes.mailbox(asked.address).<MailboxProtocol.Vanished>ask(
+        r -> new MailboxProtocol.GetVanished(cmd.changedSince(), r), askTimeout), v -> {
+          UidRanges earlier = v.uids().intersect(QResync.ranges(cmd.set(), largest)).filter(uid -> !asked.knows(uid));
+          if (!earlier.none()) {
+            untagged(QResync.vanishedEarlier(earlier));
+          }
+          fetchResolved(tag, cmd, resolved);
+        });
+  }
+
+  private void fetchResolved(String tag, FetchCommand cmd, List<Integer> resolved) {
     // RFC 7162 §3.1.4.1: CHANGEDSINCE keeps only the messages whose mod-sequence is above the value.
     List<Integer> seqs = cmd.changedSince() < 0 ? resolved
         : resolved.stream().filter(s -> view.bySeq(s).modSeq() > cmd.changedSince()).toList();
@@ -1201,10 +1253,12 @@ public final class ImapSession implements ProtocolSession {
       leaveMailbox();
       state = State.AUTHENTICATED;
     } else {
-      view.removeOwn(e.uids());
+      view.removeOwn(e.uids(), e.highestModSeq());
       reportAll();
     }
-    ok(m.tag(), m.command() + " completed");
+    // RFC 7162 §3.2.7, §3.2.8: with QRESYNC the tagged OK tells the mod-sequence the expunge reached.
+    ok(m.tag(), qResync ? QResync.withHighestModSeq(e.highestModSeq(), m.command() + " completed")
+        : m.command() + " completed");
   }
 
   // ---- COPY, MOVE (RFC 3501 §6.4.7, RFC 6851, RFC 4315 COPYUID) ----
@@ -1288,7 +1342,7 @@ public final class ImapSession implements ProtocolSession {
         .thenCompose(s -> ref.ask(r -> new MailboxProtocol.Expunge(RequestId.random(), uids, r), askTimeout));
     await(tag, done, reply -> {
       if (reply instanceof MailboxProtocol.Expunged e && view != null && view.address.equals(source)) {
-        view.removeOwn(e.uids());
+        view.removeOwn(e.uids(), e.highestModSeq());
       }
       then.run();
     });
@@ -1431,12 +1485,21 @@ public final class ImapSession implements ProtocolSession {
     }
     args.end();
     // RFC 5161 §3.1: ENABLED lists what this command newly enabled; unknown names are ignored. Of the extensions
-    // ENABLE can switch on, only CONDSTORE exists here (QRESYNC and UTF8=ACCEPT do not yet).
-    boolean newly = !condStore && asked.stream().anyMatch(CondStore.CAPABILITY::equalsIgnoreCase);
-    if (newly) {
+    // ENABLE can switch on, CONDSTORE and QRESYNC exist here (UTF8=ACCEPT does not yet).
+    boolean newlyCondStore = !condStore && asked.stream().anyMatch(CondStore.CAPABILITY::equalsIgnoreCase);
+    boolean newlyQResync = !qResync && asked.stream().anyMatch(QResync.CAPABILITY::equalsIgnoreCase);
+    if (newlyQResync) {
+      // RFC 7162 §3.2.3: ENABLE QRESYNC implies CONDSTORE, and the client gets VANISHED from now on.
+      qResync = true;
+      if (view != null) {
+        view.withVanished = true;
+      }
+    }
+    if (newlyCondStore || newlyQResync) {
       enableCondStore();
     }
-    untagged("ENABLED" + (newly ? " " + CondStore.CAPABILITY : ""));
+    untagged("ENABLED" + (newlyCondStore ? " " + CondStore.CAPABILITY : "")
+        + (newlyQResync ? " " + QResync.CAPABILITY : ""));
     ok(tag, "ENABLE completed");
   }
 
