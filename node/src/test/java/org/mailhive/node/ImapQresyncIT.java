@@ -179,6 +179,10 @@ class ImapQresyncIT {
       assertEquals(List.of("* VANISHED (EARLIER) 2,5", flaggedFetch), changes(fetched), fetched.toString());
       List<String> part = back.imap("u2", "UID FETCH 4:6 (FLAGS) (CHANGEDSINCE " + seenHighest + " VANISHED)");
       assertEquals(List.of("* VANISHED (EARLIER) 5"), changes(part), part.toString());
+
+      // RFC 7162 §3.1.5: an ESEARCH that used MODSEQ names the highest mod-sequence of what it returns.
+      List<String> es = back.imap("es", "UID SEARCH RETURN (MAX COUNT) MODSEQ " + (seenHighest + 1));
+      assertTrue(es.contains("* ESEARCH (TAG \"es\") UID MAX 3 COUNT 1 MODSEQ " + flaggedModSeq), es.toString());
     }
   }
 

@@ -1418,12 +1418,14 @@ public final class ImapSession implements ProtocolSession {
     List<MessageMeta> all = view.all();
     long largestUid = all.isEmpty() ? 0 : all.get(all.size() - 1).uid();
     List<Long> hits = new ArrayList<>();
+    Map<Long, Long> modSeqs = new HashMap<>();
     long highestModSeq = 0;
     for (int i = 0; i < all.size(); i++) {
       MessageMeta m = all.get(i);
       if (cmd.key().matches(new SearchCommand.Candidate(i + 1, m, view.isRecent(m.uid()), all.size(), largestUid,
           bodies.get(m.blobId())))) {
         hits.add(cmd.byUid() ? m.uid() : i + 1);
+        modSeqs.put(cmd.byUid() ? m.uid() : i + 1, m.modSeq());
         highestModSeq = Math.max(highestModSeq, m.modSeq());
       }
     }
@@ -1431,7 +1433,7 @@ public final class ImapSession implements ProtocolSession {
       untagged(cmd.usesModSeq() ? SearchCommand.response(hits, highestModSeq) : SearchCommand.response(hits));
     } else {
       if (returns.answers()) {
-        untagged(returns.response(tag, cmd.byUid(), hits));
+        untagged(returns.response(tag, cmd.byUid(), hits, cmd.usesModSeq() ? modSeqs::get : null));
       }
       if (returns.saves()) {
         List<Long> saved = returns.saved(hits);
