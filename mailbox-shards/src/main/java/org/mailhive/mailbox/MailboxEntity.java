@@ -79,6 +79,7 @@ public final class MailboxEntity
         .onCommand(Expunge.class, this::onExpunge)
         .onCommand(MailboxProtocol.GetUsage.class, this::onGetUsage)
         .onCommand(MailboxProtocol.AnnounceDeletion.class, this::onAnnounceDeletion)
+        .onCommand(MailboxProtocol.GetVanished.class, this::onGetVanished)
         .build();
   }
 
@@ -116,10 +117,11 @@ public final class MailboxEntity
         events.add(new RecentClaimed(state.uidNext() - 1));
       }
     }
+    long since = cmd.vanishedSince();
     if (events.isEmpty()) {
-      return Effect().reply(cmd.replyTo(), opened(state, firstRecentUid));
+      return Effect().reply(cmd.replyTo(), opened(state, firstRecentUid, since));
     }
-    return Effect().persist(events).thenReply(cmd.replyTo(), s -> opened(s, firstRecentUid));
+    return Effect().persist(events).thenReply(cmd.replyTo(), s -> opened(s, firstRecentUid, since));
   }
 
   private ReplyEffect<MailboxEvent, MailboxState> onSubscribe(MailboxState state, Subscribe cmd) {
@@ -222,6 +224,10 @@ public final class MailboxEntity
     return Effect().reply(cmd.replyTo(), new MailboxProtocol.Usage(state.size(), state.totalSize()));
   }
 
+  private ReplyEffect<MailboxEvent, MailboxState> onGetVanished(MailboxState state, MailboxProtocol.GetVanished cmd) {
+    return Effect().reply(cmd.replyTo(), new MailboxProtocol.Vanished(state.vanishedSince(cmd.sinceModSeq())));
+  }
+
   private ReplyEffect<MailboxEvent, MailboxState> onStoreFlags(MailboxState state, StoreFlags cmd) {
     long modSeq = state.highestModSeq() + 1;
     List<UidFlags> changed = new ArrayList<>();
@@ -270,8 +276,9 @@ public final class MailboxEntity
       return Effect().reply(cmd.replyTo(), new Expunged(List.of(), state.highestModSeq()));
     }
     List<Long> result = List.copyOf(gone);
-    return Effect().persist(new MessagesExpunged(result, state.highestModSeq() + 1))
-        .thenRun(s -> notifyListeners(new MailboxProtocol.MessagesRemoved(result)))
+    long modSeq = state.highestModSeq() + 1;
+    return Effect().persist(new MessagesExpunged(result, modSeq))
+        .thenRun(s -> notifyListeners(new MailboxProtocol.MessagesRemoved(result, modSeq)))
         .thenReply(cmd.replyTo(), s -> new Expunged(result, s.highestModSeq()));
   }
 
@@ -297,7 +304,8 @@ public final class MailboxEntity
     return new MailboxCreated(Math.max(1, System.currentTimeMillis() / 1000));
   }
 
-  private static Opened opened(MailboxState s, long firstRecentUid) {
-    return new Opened(s.uidValidity(), s.uidNext(), s.highestModSeq(), s.snapshot(), firstRecentUid);
+  private static Opened opened(MailboxState s, long firstRecentUid, long vanishedSince) {
+    return new Opened(s.uidValidity(), s.uidNext(), s.highestModSeq(), s.snapshot(), firstRecentUid,
+        vanishedSince < 0 ? UidRanges.NONE : s.vanishedSince(vanishedSince));
   }
 }

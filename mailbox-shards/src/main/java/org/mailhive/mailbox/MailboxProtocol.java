@@ -9,25 +9,42 @@ public final class MailboxProtocol {
   private MailboxProtocol() {}
 
   public sealed interface Command extends CborSerializable
-      permits Open, Subscribe, Unsubscribe, Append, AppendAll, StoreFlags, Expunge, GetUsage, AnnounceDeletion {}
+      permits Open, Subscribe, Unsubscribe, Append, AppendAll, StoreFlags, Expunge, GetUsage, AnnounceDeletion, GetVanished {}
 
   /**
    * Snapshot of the mailbox; creates it on first use. With a listener, also subscribes it to changes.
    * {@code claimRecent} is IMAP SELECT: the opener takes \Recent for every message no session has seen yet
    * and for messages that arrive while it stays subscribed (RFC 3501 §2.3.2). EXAMINE and STATUS do not.
    */
-  public record Open(ActorRef<Change> listener, boolean claimRecent, ActorRef<Opened> replyTo) implements Command {
+  public record Open(ActorRef<Change> listener, boolean claimRecent, long vanishedSince, ActorRef<Opened> replyTo)
+      implements Command {
+    public Open(ActorRef<Change> listener, boolean claimRecent, ActorRef<Opened> replyTo) {
+      this(listener, claimRecent, NO_VANISHED, replyTo);
+    }
+
     public Open(ActorRef<Change> listener, ActorRef<Opened> replyTo) {
       this(listener, false, replyTo);
     }
   }
 
   /**
+   * {@link Open#vanishedSince} when the opener does not ask which UIDs vanished. With a mod-sequence instead, the
+   * reply's {@link Opened#vanished} holds the UIDs expunged after it (RFC 7162 §3.2.5 SELECT QRESYNC), taken in the
+   * same step as the snapshot so that no expunge falls between the two.
+   */
+  public static final long NO_VANISHED = -1;
+
+  /**
    * {@code firstRecentUid}: messages with this UID or above had not been claimed by any session before this
    * Open; if the Open claimed them, they are \Recent in the opener alone.
    */
   public record Opened(long uidValidity, long uidNext, long highestModSeq, List<MessageMeta> messages,
-                       long firstRecentUid) implements CborSerializable {
+                       long firstRecentUid, UidRanges vanished) implements CborSerializable {
+    public Opened(long uidValidity, long uidNext, long highestModSeq, List<MessageMeta> messages,
+                  long firstRecentUid) {
+      this(uidValidity, uidNext, highestModSeq, messages, firstRecentUid, UidRanges.NONE);
+    }
+
     public Opened(long uidValidity, long uidNext, long highestModSeq, List<MessageMeta> messages) {
       this(uidValidity, uidNext, highestModSeq, messages, uidNext);
     }
@@ -131,7 +148,17 @@ public final class MailboxProtocol {
 
   public record FlagsUpdated(List<UidFlags> changed) implements Change {}
 
-  public record MessagesRemoved(List<Long> uids) implements Change {}
+  /** {@code modSeq}: the mod-sequence of the expunge (RFC 7162 §3.2), so sessions can advance their HIGHESTMODSEQ. */
+  public record MessagesRemoved(List<Long> uids, long modSeq) implements Change {
+    public MessagesRemoved(List<Long> uids) {
+      this(uids, 0);
+    }
+  }
+
+  /** The UIDs expunged after a mod-sequence (RFC 7162 §3.2.6 UID FETCH VANISHED); see {@link MailboxState#vanishedSince}. */
+  public record GetVanished(long sinceModSeq, ActorRef<Vanished> replyTo) implements Command {}
+
+  public record Vanished(UidRanges uids) implements CborSerializable {}
 
   /**
    * The entity stopped (its shard was handed off to another node by a drain or a rolling restart, or it was

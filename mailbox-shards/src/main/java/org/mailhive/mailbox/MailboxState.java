@@ -26,6 +26,7 @@ public final class MailboxState {
   /** Sum of RFC822.SIZE over the messages present, kept with every append and expunge so quota reads are O(1). */
   private long totalSize;
   private final TreeMap<Long, MessageMeta> messages = new TreeMap<>();
+  private final ExpungeLog expunges = new ExpungeLog();
   private final LinkedHashMap<String, Long> recentAppends = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
@@ -81,6 +82,29 @@ public final class MailboxState {
     return List.copyOf(messages.values());
   }
 
+  /**
+   * The UIDs expunged with a mod-sequence above {@code modSeq} (RFC 7162 §3.2.5, §3.2.6). Exact while the expunge
+   * log still holds every expunge after it; otherwise every UID below UIDNEXT that no longer exists, the superset
+   * RFC 7162 §3.2.5.2 allows (UIDs are handed out one by one, so each of them was a message once).
+   */
+  public UidRanges vanishedSince(long modSeq) {
+    if (expunges.knowsSince(modSeq)) {
+      return expunges.since(modSeq);
+    }
+    List<UidRanges.Range> gaps = new ArrayList<>();
+    long next = 1;
+    for (long uid : messages.keySet()) {
+      if (uid > next) {
+        gaps.add(new UidRanges.Range(next, uid - 1));
+      }
+      next = uid + 1;
+    }
+    if (next < uidNext) {
+      gaps.add(new UidRanges.Range(next, uidNext - 1));
+    }
+    return new UidRanges(gaps);
+  }
+
   public List<MessageMeta> messagesWithFlag(String flag) {
     List<MessageMeta> out = new ArrayList<>();
     for (MessageMeta m : messages.values()) {
@@ -124,6 +148,7 @@ public final class MailboxState {
           totalSize -= gone.size();
         }
       }
+      expunges.record(e.modSeq(), e.uids());
       highestModSeq = Math.max(highestModSeq, e.modSeq());
     } else if (event instanceof MailboxEvent.RecentClaimed e) {
       recentClaimedThrough = Math.max(recentClaimedThrough, e.throughUid());

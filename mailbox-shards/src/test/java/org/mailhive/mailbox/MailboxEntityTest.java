@@ -255,4 +255,48 @@ class MailboxEntityTest {
     var added = listener.expectMessageClass(MailboxProtocol.MessagesAdded.class, Duration.ofSeconds(3));
     assertEquals(2, added.messages().size());
   }
+
+  private long expunge(List<Long> uids) {
+    kit.<MailboxProtocol.StoreReply>runCommand(replyTo -> new MailboxProtocol.StoreFlags(
+        RequestId.random(), uids, FlagChange.ADD, List.of("\\Deleted"), replyTo));
+    var expunged = kit.<MailboxProtocol.ExpungeReply>runCommand(replyTo ->
+        new MailboxProtocol.Expunge(RequestId.random(), uids, replyTo));
+    return assertInstanceOf(MailboxProtocol.Expunged.class, expunged.reply()).highestModSeq();
+  }
+
+  private String vanishedSince(long modSeq) {
+    return kit.<MailboxProtocol.Vanished>runCommand(replyTo -> new MailboxProtocol.GetVanished(modSeq, replyTo))
+        .reply().uids().text();
+  }
+
+  @Test
+  void expungeBumpsTheModSeqAndVanishedSinceNamesExactlyTheUidsExpungedAfterItAlsoAfterRestart() {
+    for (int i = 1; i <= 6; i++) {
+      append("r" + i);
+    }
+    long before = kit.<MailboxProtocol.Opened>runCommand(r -> new MailboxProtocol.Open(null, r)).reply().highestModSeq();
+    long first = expunge(List.of(2L, 3L));
+    assertTrue(first > before + 1, "the \\Deleted store and the expunge each take a mod-sequence");
+    long second = expunge(List.of(5L));
+    assertEquals("2:3,5", vanishedSince(before));
+    assertEquals("5", vanishedSince(first));
+    assertEquals("", vanishedSince(second));
+    kit.restart();
+    assertEquals("2:3,5", vanishedSince(before));
+    assertEquals("5", vanishedSince(first));
+    var opened = kit.<MailboxProtocol.Opened>runCommand(r -> new MailboxProtocol.Open(null, false, first, r)).reply();
+    assertEquals("5", opened.vanished().text(), "Open answers the vanished UIDs with its snapshot");
+    assertEquals(second, opened.highestModSeq());
+  }
+
+  @Test
+  void subscribersLearnTheModSeqOfAnExpunge() {
+    append("r1");
+    TestProbe<MailboxProtocol.Change> probe = TESTKIT.createTestProbe();
+    kit.runCommand(new MailboxProtocol.Subscribe(probe.ref()));
+    long modSeq = expunge(List.of(1L));
+    probe.expectMessageClass(MailboxProtocol.FlagsUpdated.class, Duration.ofSeconds(3));
+    assertEquals(new MailboxProtocol.MessagesRemoved(List.of(1L), modSeq),
+        probe.expectMessageClass(MailboxProtocol.MessagesRemoved.class, Duration.ofSeconds(3)));
+  }
 }

@@ -76,6 +76,14 @@ class ImapMalformedCommandsIT {
         c(In.SELECTED, "SELECT \"unterminated"),
         c(In.SELECTED, "SELECT INBOX extra"),
         c(In.SELECTED, "SELECT NoSuchBox"),
+        c(In.SELECTED, "SELECT INBOX (QRESYNC (1 2))"), // RFC 7162 §3.2.5: BAD without ENABLE QRESYNC
+        c(In.SELECTED, "SELECT INBOX (QRESYNC (0 2))"),
+        c(In.SELECTED, "SELECT INBOX (QRESYNC (1 2 1:*))"),
+        c(In.SELECTED, "EXAMINE INBOX (QRESYNC (1 2 1:3 (1:2 5)))"),
+        c(In.SELECTED, "SELECT INBOX (QRESYNC (1 2)"),
+        c(In.SELECTED, "UID FETCH 1:* FLAGS (CHANGEDSINCE 1 VANISHED)"), // RFC 7162 §3.2.6: needs ENABLE QRESYNC
+        c(In.SELECTED, "UID FETCH 1:* FLAGS (VANISHED)"),
+        c(In.SELECTED, "FETCH 1:* FLAGS (CHANGEDSINCE 1 VANISHED)"),
         c(In.SELECTED, "EXAMINE"),
         c(In.SELECTED, "EXAMINE NoSuchBox"),
         c(In.SELECTED, "CREATE"),

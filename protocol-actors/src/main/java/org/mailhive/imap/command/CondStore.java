@@ -71,18 +71,6 @@ public final class CondStore {
     return value;
   }
 
-  /** RFC 7162 §3.1.8: select-param "CONDSTORE", in a list that holds nothing else we know. */
-  public static void selectParams(ImapArgs args) throws ImapParseException {
-    args.openParen();
-    String atom = args.atom().toUpperCase(Locale.ROOT);
-    if (!atom.equals(CAPABILITY)) {
-      throw new ImapParseException("unknown SELECT parameter " + atom);
-    }
-    if (!args.tryCloseParen()) {
-      throw new ImapParseException("expected ) after CONDSTORE");
-    }
-  }
-
   /** RFC 7162 §3.1.2.1: the untagged OK a CONDSTORE-aware client gets on SELECT/EXAMINE and on enabling. */
   public static String highestModSeq(long value) {
     return "OK [HIGHESTMODSEQ " + value + "] Highest";

@@ -11,13 +11,17 @@ import org.mailhive.imap.parse.SequenceSet;
  * FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8): the request record and its parser. Rendering lives in
  * {@link FetchRenderer}; running it (loading bodies, setting \Seen) in the session.
  */
-public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, long changedSince) {
+public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, long changedSince, boolean vanished) {
 
   /** {@link #changedSince} of a FETCH without the CHANGEDSINCE modifier (RFC 7162 §3.1.4.1). */
   public static final long ALWAYS = -1;
 
   public FetchCommand(SequenceSet set, List<Item> items, boolean byUid) {
-    this(set, items, byUid, ALWAYS);
+    this(set, items, byUid, ALWAYS, false);
+  }
+
+  public FetchCommand(SequenceSet set, List<Item> items, boolean byUid, long changedSince) {
+    this(set, items, byUid, changedSince, false);
   }
 
   public enum Attribute { FLAGS, UID, RFC822_SIZE, INTERNALDATE, ENVELOPE, BODYSTRUCTURE, BODY, MODSEQ, EMAILID, THREADID }
@@ -87,8 +91,11 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
       items.add(item(args));
     }
     long changedSince = ALWAYS;
+    boolean vanished = false;
     if (args.tryConsumeSpace()) {
-      changedSince = CondStore.changedSince(args);
+      QResync.FetchModifiers modifiers = QResync.fetchModifiers(args, byUid);
+      changedSince = modifiers.changedSince();
+      vanished = modifiers.vanished();
       // RFC 7162 §3.1.4.1: CHANGEDSINCE answers as if MODSEQ had been asked for too.
       if (items.stream().noneMatch(i -> i instanceof Simple s && s.attribute() == Attribute.MODSEQ)) {
         items.add(new Simple(Attribute.MODSEQ));
@@ -98,7 +105,7 @@ public record FetchCommand(SequenceSet set, List<Item> items, boolean byUid, lon
     if (byUid && items.stream().noneMatch(i -> i instanceof Simple s && s.attribute() == Attribute.UID)) {
       items.add(0, new Simple(Attribute.UID)); // RFC 3501 §6.4.8: UID FETCH always returns the UID
     }
-    return new FetchCommand(set, List.copyOf(items), byUid, changedSince);
+    return new FetchCommand(set, List.copyOf(items), byUid, changedSince, vanished);
   }
 
   // RFC 3501 §6.4.5: the macros ALL, FAST and FULL stand alone, never inside a list.

@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.LongUnaryOperator;
 import org.mailhive.imap.parse.ImapArgs;
 import org.mailhive.imap.parse.ImapParseException;
 
@@ -82,6 +83,30 @@ public record SearchReturn(Set<Option> options) {
    * nothing matched; COUNT is always given when asked for. {@code hits} are ascending.
    */
   public String response(String tag, boolean byUid, List<Long> hits) {
+    return response(tag, byUid, hits, null);
+  }
+
+  /**
+   * As {@link #response(String, boolean, List)}, for a search that used MODSEQ: RFC 7162 §3.1.5 adds {@code MODSEQ n},
+   * the highest mod-sequence of the messages the answer names — only the MIN and/or MAX message when those are all
+   * it returns, otherwise every hit — and nothing when no message matched. {@code modSeqOf} maps a returned number
+   * to its message's mod-sequence; null for a search without MODSEQ.
+   */
+  public String response(String tag, boolean byUid, List<Long> hits, LongUnaryOperator modSeqOf) {
+    String plain = plainResponse(tag, byUid, hits);
+    if (modSeqOf == null || hits.isEmpty()) {
+      return plain;
+    }
+    List<Long> named = options.contains(Option.ALL) || options.contains(Option.COUNT) ? hits
+        : saved(hits); // MIN and/or MAX only: the same numbers SAVE would keep
+    long highest = 0;
+    for (long n : named) {
+      highest = Math.max(highest, modSeqOf.applyAsLong(n));
+    }
+    return plain + " MODSEQ " + highest;
+  }
+
+  private String plainResponse(String tag, boolean byUid, List<Long> hits) {
     // A tag is ASTRING-CHARs without quoted-specials (RFC 3501 §9), so it can be quoted as it is.
     StringBuilder b = new StringBuilder("ESEARCH (TAG \"").append(tag).append("\")");
     if (byUid) {

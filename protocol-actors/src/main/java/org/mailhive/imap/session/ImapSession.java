@@ -30,6 +30,7 @@ import org.mailhive.imap.command.CompressCommand;
 import org.mailhive.imap.command.AppendCommand;
 import org.mailhive.imap.command.BinarySections;
 import org.mailhive.imap.command.CondStore;
+import org.mailhive.imap.command.QResync;
 import org.mailhive.imap.command.FetchCommand;
 import org.mailhive.imap.command.QuotaCommand;
 import org.mailhive.imap.command.FetchRenderer;
@@ -53,6 +54,8 @@ import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MessageMeta;
 import org.mailhive.mailbox.RequestId;
 import org.mailhive.mailbox.UidFlags;
+import org.mailhive.mailbox.UidRanges;
+import org.mailhive.mime.MessageSummary;
 import org.mailhive.net.Connection;
 import org.mailhive.quota.Quota;
 import org.mailhive.quota.Quotas;
@@ -160,6 +163,10 @@ public final class ImapSession implements ProtocolSession {
   private boolean selectedDeleted;
   /** RFC 6855 §3: after ENABLE UTF8=ACCEPT, mailbox names are UTF-8 both ways (see {@link MailboxNames}). */
   private boolean utf8Accept;
+  /** RFC 7162 §3.2.3: QRESYNC, only ever switched on by ENABLE, also for the rest of the connection. */
+  private boolean qResync;
+  /** The QRESYNC argument of the SELECT/EXAMINE whose mailbox is being opened, or null. */
+  private QResync.Resync resyncing;
 
   public ImapSession(Connection conn, ImapSettings settings, UserDirectory directory, MailboxSharding mailboxes,
                      AccountSharding accounts, Delivery delivery, Duration askTimeout) {
@@ -418,7 +425,7 @@ public final class ImapSession implements ProtocolSession {
 
   private String capabilities() {
     StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
-        + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " " + CondStore.CAPABILITY + " APPENDLIMIT=")
+        + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " " + CondStore.CAPABILITY + " " + QResync.CAPABILITY + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
     caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
     caps.append(' ').append(SortCommand.CAPABILITIES).append(' ').append(ThreadCommand.CAPABILITIES);
@@ -882,19 +889,27 @@ public final class ImapSession implements ProtocolSession {
   private void select(String tag, ImapArgs args, boolean readOnly) throws ImapParseException {
     args.sp();
     String name = args.mailbox();
-    boolean condStoreParam = false;
+    QResync.SelectParams params = new QResync.SelectParams(false, null);
     if (args.tryConsumeSpace()) {
-      CondStore.selectParams(args);
-      condStoreParam = true;
+      params = QResync.selectParams(args);
     }
     args.end();
+    if (params.resync() != null && !qResync) {
+      bad(tag, QResync.NOT_ENABLED); // RFC 7162 §3.2.5: the mailbox stays as it was
+      return;
+    }
     keptRecent.clear();
     if (view != null) {
       keptRecent.put(view.address, view.ownedRecent());
+      if (qResync) {
+        reportSafe(); // what belongs to the old mailbox goes out before the boundary
+        untagged(QResync.CLOSED);
+      }
     }
     leaveMailbox();
     state = State.AUTHENTICATED;
-    condStore |= condStoreParam; // RFC 7162 §3.1.8: SELECT/EXAMINE (CONDSTORE) enables it
+    condStore |= params.condStore(); // RFC 7162 §3.1.8: SELECT/EXAMINE (CONDSTORE) enables it
+    resyncing = params.resync();
     withFolder(tag, name, ImapResponse.NONEXISTENT, address ->
         openMailbox(tag, name, address, readOnly, readOnly ? "EXAMINE" : "SELECT", List.of(), listener));
   }
@@ -958,12 +973,14 @@ public final class ImapSession implements ProtocolSession {
     busy = true;
     conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(address), askTimeout,
         // RFC 3501 §2.3.2: SELECT takes \Recent; EXAMINE and STATUS change no per-user state (§6.3.2).
-        replyTo -> new MailboxProtocol.Open(subscriber, purpose.equals("SELECT"), replyTo),
+        replyTo -> new MailboxProtocol.Open(subscriber, purpose.equals("SELECT"),
+            resyncing == null || subscriber == null ? MailboxProtocol.NO_VANISHED : resyncing.modSeq(), replyTo),
         (opened, ex) -> new MailboxOpened(tag, name, address, readOnly, purpose, items, opened, ex));
   }
 
   private void onMailboxOpened(MailboxOpened m) {
     if (m.failure() != null) {
+      resyncing = null;
       storageFailed(m.tag(), m.failure());
       return;
     }
@@ -992,8 +1009,14 @@ public final class ImapSession implements ProtocolSession {
     untagged("OK [UIDNEXT " + o.uidNext() + "] Predicted next UID");
     untagged("OK " + ObjectIds.mailboxIdCode(m.address()) + " Ok"); // RFC 8474 §4.2
     view.withModSeq = condStore;
+    view.withVanished = qResync;
     if (condStore) {
       untagged(CondStore.highestModSeq(o.highestModSeq()));
+    }
+    if (resyncing != null) {
+      MailboxView opened = view;
+      QResync.answer(resyncing, o, meta -> FetchRenderer.flags(meta, opened.isRecent(meta.uid())), this::untagged);
+      resyncing = null;
     }
     ok(m.tag(), (m.readOnly() ? "[READ-ONLY] " : "[READ-WRITE] ") + m.purpose() + " completed");
   }
@@ -1035,9 +1058,39 @@ public final class ImapSession implements ProtocolSession {
     if (resolved == null) {
       return;
     }
+    if (cmd.vanished() && !qResync) {
+      bad(tag, QResync.NOT_ENABLED); // RFC 7162 §3.2.6
+      return;
+    }
     if (cmd.usesModSeq()) {
       enableCondStore();
     }
+    if (cmd.vanished()) {
+      vanishedThenFetch(tag, cmd, resolved);
+      return;
+    }
+    fetchResolved(tag, cmd, resolved);
+  }
+
+  /**
+   * RFC 7162 §3.2.6: UID FETCH (CHANGEDSINCE n VANISHED) first names, as VANISHED (EARLIER), the UIDs of the set
+   * expunged since n. UIDs still in this session's view are left out: their expunge has not been told here yet and
+   * will go out as a plain VANISHED, which is the one that changes the client's message count.
+   */
+  private void vanishedThenFetch(String tag, FetchCommand cmd, List<Integer> resolved) {
+    MailboxView asked = view;
+    long largest = asked.uidNext() - 1;
+    await(tag, mailboxes.mailbox(asked.address).<MailboxProtocol.Vanished>ask(
+        r -> new MailboxProtocol.GetVanished(cmd.changedSince(), r), askTimeout), v -> {
+          UidRanges earlier = v.uids().intersect(QResync.ranges(cmd.set(), largest)).filter(uid -> !asked.knows(uid));
+          if (!earlier.none()) {
+            untagged(QResync.vanishedEarlier(earlier));
+          }
+          fetchResolved(tag, cmd, resolved);
+        });
+  }
+
+  private void fetchResolved(String tag, FetchCommand cmd, List<Integer> resolved) {
     // RFC 7162 §3.1.4.1: CHANGEDSINCE keeps only the messages whose mod-sequence is above the value.
     List<Integer> seqs = cmd.changedSince() < 0 ? resolved
         : resolved.stream().filter(s -> view.bySeq(s).modSeq() > cmd.changedSince()).toList();
@@ -1237,10 +1290,12 @@ public final class ImapSession implements ProtocolSession {
       leaveMailbox();
       state = State.AUTHENTICATED;
     } else {
-      view.removeOwn(e.uids());
+      view.removeOwn(e.uids(), e.highestModSeq());
       reportAll();
     }
-    ok(m.tag(), m.command() + " completed");
+    // RFC 7162 §3.2.7, §3.2.8: with QRESYNC the tagged OK tells the mod-sequence the expunge reached.
+    ok(m.tag(), qResync ? QResync.withHighestModSeq(e.highestModSeq(), m.command() + " completed")
+        : m.command() + " completed");
   }
 
   // ---- COPY, MOVE (RFC 3501 §6.4.7, RFC 6851, RFC 4315 COPYUID) ----
@@ -1324,7 +1379,7 @@ public final class ImapSession implements ProtocolSession {
         .thenCompose(s -> ref.ask(r -> new MailboxProtocol.Expunge(RequestId.random(), uids, r), askTimeout));
     await(tag, done, reply -> {
       if (reply instanceof MailboxProtocol.Expunged e && view != null && view.address.equals(source)) {
-        view.removeOwn(e.uids());
+        view.removeOwn(e.uids(), e.highestModSeq());
       }
       then.run();
     });
@@ -1400,12 +1455,14 @@ public final class ImapSession implements ProtocolSession {
     List<MessageMeta> all = view.all();
     long largestUid = all.isEmpty() ? 0 : all.get(all.size() - 1).uid();
     List<Long> hits = new ArrayList<>();
+    Map<Long, Long> modSeqs = new HashMap<>();
     long highestModSeq = 0;
     for (int i = 0; i < all.size(); i++) {
       MessageMeta m = all.get(i);
       if (cmd.key().matches(new SearchCommand.Candidate(i + 1, m, view.isRecent(m.uid()), all.size(), largestUid,
           bodies.get(m.blobId())))) {
         hits.add(cmd.byUid() ? m.uid() : i + 1);
+        modSeqs.put(cmd.byUid() ? m.uid() : i + 1, m.modSeq());
         highestModSeq = Math.max(highestModSeq, m.modSeq());
       }
     }
@@ -1413,7 +1470,7 @@ public final class ImapSession implements ProtocolSession {
       untagged(cmd.usesModSeq() ? SearchCommand.response(hits, highestModSeq) : SearchCommand.response(hits));
     } else {
       if (returns.answers()) {
-        untagged(returns.response(tag, cmd.byUid(), hits));
+        untagged(returns.response(tag, cmd.byUid(), hits, cmd.usesModSeq() ? modSeqs::get : null));
       }
       if (returns.saves()) {
         List<Long> saved = returns.saved(hits);
@@ -1520,14 +1577,23 @@ public final class ImapSession implements ProtocolSession {
     }
     args.end();
     // RFC 5161 §3.1: ENABLED lists what this command newly enabled; unknown names are ignored. Of the extensions
-    // ENABLE can switch on, CONDSTORE and UTF8=ACCEPT exist here (QRESYNC does not yet).
-    boolean newly = !condStore && asked.stream().anyMatch(CondStore.CAPABILITY::equalsIgnoreCase);
-    if (newly) {
+    // ENABLE can switch on CONDSTORE, QRESYNC and UTF8=ACCEPT.
+    boolean newlyCondStore = !condStore && asked.stream().anyMatch(CondStore.CAPABILITY::equalsIgnoreCase);
+    boolean newlyQResync = !qResync && asked.stream().anyMatch(QResync.CAPABILITY::equalsIgnoreCase);
+    if (newlyQResync) {
+      // RFC 7162 §3.2.3: ENABLE QRESYNC implies CONDSTORE, and the client gets VANISHED from now on.
+      qResync = true;
+      if (view != null) {
+        view.withVanished = true;
+      }
+    }
+    if (newlyCondStore || newlyQResync) {
       enableCondStore();
     }
     boolean utf8 = !utf8Accept && asked.stream().anyMatch(MailboxNames.CAPABILITY::equalsIgnoreCase);
     utf8Accept |= utf8;
-    untagged("ENABLED" + (newly ? " " + CondStore.CAPABILITY : "") + (utf8 ? " " + MailboxNames.CAPABILITY : ""));
+    untagged("ENABLED" + (newlyCondStore ? " " + CondStore.CAPABILITY : "")
+        + (newlyQResync ? " " + QResync.CAPABILITY : "") + (utf8 ? " " + MailboxNames.CAPABILITY : ""));
     ok(tag, "ENABLE completed");
   }
 

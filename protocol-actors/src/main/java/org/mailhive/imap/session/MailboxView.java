@@ -11,10 +11,12 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.mailhive.imap.command.CondStore;
 import org.mailhive.imap.command.FetchRenderer;
+import org.mailhive.imap.command.QResync;
 import org.mailhive.imap.parse.SequenceSet;
 import org.mailhive.mailbox.MailboxProtocol;
 import org.mailhive.mailbox.MessageMeta;
 import org.mailhive.mailbox.UidFlags;
+import org.mailhive.mailbox.UidRanges;
 import org.mailhive.shard.MailboxAddress;
 
 /**
@@ -33,6 +35,8 @@ final class MailboxView {
   private final List<MessageMeta> pendingAdded = new ArrayList<>();
   private final Map<Long, UidFlags> pendingFlags = new LinkedHashMap<>();
   private final TreeSet<Long> pendingRemoved = new TreeSet<>();
+  /** The mod-sequence of the latest expunge among {@link #pendingRemoved}; the view reaches it once they are told. */
+  private long pendingRemovedModSeq;
   /** UIDs that are \Recent in this session (RFC 3501 §2.3.2); the mailbox entity decides which. */
   private final Set<Long> recent = new HashSet<>();
   /** The subset this session claimed (all of {@link #recent} after a SELECT; after an EXAMINE only kept ones). */
@@ -45,6 +49,8 @@ final class MailboxView {
   SequenceSet savedResult = SequenceSet.savedResult(List.of());
   /** RFC 7162 §3.1: once CONDSTORE is enabled, every unsolicited FETCH carries MODSEQ. */
   boolean withModSeq;
+  /** RFC 7162 §3.2.10: once QRESYNC is enabled, removals go out as "* VANISHED uids" rather than "* n EXPUNGE". */
+  boolean withVanished;
   /** The highest mod-sequence this view has seen: the snapshot's, raised by every change it learns. */
   private long highestModSeq;
   /** Keywords in use, for FLAGS and PERMANENTFLAGS. */
@@ -163,6 +169,7 @@ final class MailboxView {
       }
     } else if (change instanceof MailboxProtocol.MessagesRemoved r) {
       pendingRemoved.addAll(r.uids());
+      pendingRemovedModSeq = Math.max(pendingRemovedModSeq, r.modSeq());
     }
   }
 
@@ -183,6 +190,17 @@ final class MailboxView {
     pendingRemoved.addAll(uids);
   }
 
+  /** A removal this session made itself, with the mod-sequence of its expunge (RFC 7162 §3.2). */
+  void removeOwn(List<Long> uids, long modSeq) {
+    removeOwn(uids);
+    pendingRemovedModSeq = Math.max(pendingRemovedModSeq, modSeq);
+  }
+
+  /** Whether the client has been told of this UID (it is in the view, not waiting to be announced). */
+  boolean knows(long uid) {
+    return seqOf(uid) > 0;
+  }
+
   /**
    * Reports new messages and flag changes; sends "* n FETCH (FLAGS …)" and "* n EXISTS" lines. The FETCH lines
    * carry the UID only after a UID command, as Dovecot does: RFC 3501 §7.4.2 does not ask for it, and a client
@@ -199,7 +217,8 @@ final class MailboxView {
       if (seq > 0 && !pendingRemoved.contains(u.uid()) && messages.get(seq - 1).modSeq() < u.modSeq()) {
         messages.set(seq - 1, messages.get(seq - 1).withFlags(u.flags(), u.modSeq()));
         highestModSeq = Math.max(highestModSeq, u.modSeq());
-        untagged.accept(seq + " FETCH (" + (withUid ? "UID " + u.uid() + " " : "") + "FLAGS "
+        // RFC 7162 §3.1: once CONDSTORE is on, every unsolicited FETCH carries the UID as well as MODSEQ.
+        untagged.accept(seq + " FETCH (" + (withUid || withModSeq ? "UID " + u.uid() + " " : "") + "FLAGS "
             + FetchRenderer.flags(messages.get(seq - 1), recent.contains(u.uid()))
             + (withModSeq ? " " + CondStore.fetchItem(u.modSeq()) : "") + ")");
       }
@@ -228,11 +247,16 @@ final class MailboxView {
 
   /** Reports everything, removals included ("* n EXPUNGE", in the order that keeps numbers right). */
   void reportAll(Consumer<String> untagged, boolean withUid) {
+    List<Long> vanished = new ArrayList<>();
     for (Long uid : pendingRemoved) {
       int seq = seqOf(uid);
       if (seq > 0) {
         messages.remove(seq - 1);
-        untagged.accept(seq + " EXPUNGE");
+        if (withVanished) {
+          vanished.add(uid);
+        } else {
+          untagged.accept(seq + " EXPUNGE");
+        }
         owned.remove(uid);
         recent.remove(uid);
       }
@@ -240,6 +264,11 @@ final class MailboxView {
       pendingFlags.remove(uid);
     }
     pendingRemoved.clear();
+    // RFC 7162 §3.2.10: one VANISHED for them all, and only UIDs the client knew (not ones never announced).
+    if (!vanished.isEmpty()) {
+      untagged.accept(QResync.vanished(UidRanges.of(vanished)));
+    }
+    highestModSeq = Math.max(highestModSeq, pendingRemovedModSeq);
     reportSafe(untagged, withUid);
     // RFC 3501 §7.3.2: RECENT is sent "if the size of the mailbox changes", and an expunge changes it; Dovecot
     // likewise sends the new count whenever it differs from the last one reported.

@@ -114,15 +114,6 @@ class CondStoreTest {
   }
 
   @Test
-  void selectParameterIsOnlyCondStore() throws ImapParseException {
-    ImapArgs ok = new ImapArgs(ByteString.fromString("(condstore)", StandardCharsets.US_ASCII), LIMITS);
-    CondStore.selectParams(ok);
-    ok.end();
-    assertThrows(ImapParseException.class, () -> CondStore.selectParams(
-        new ImapArgs(ByteString.fromString("(QRESYNC (1 2))", StandardCharsets.US_ASCII), LIMITS)));
-  }
-
-  @Test
   void modifiedResponseCodeListsTheNumbersInOrder() {
     assertEquals("[MODIFIED 7,9] Conditional STORE failed", CondStore.modified(List.of(9L, 7L)));
   }

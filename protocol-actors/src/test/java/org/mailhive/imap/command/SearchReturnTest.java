@@ -61,6 +61,24 @@ class SearchReturnTest {
   }
 
   @Test
+  void aModSeqSearchAddsTheHighestModSeqOfTheMessagesTheAnswerNames() {
+    // RFC 7162 §3.1.5 with RFC 4731: numbers 2, 3, 4, 9 have mod-sequences 20, 90, 40, 30.
+    java.util.function.LongUnaryOperator modSeq = n -> n == 3 ? 90 : n * 10;
+    List<Long> hits = List.of(2L, 3L, 4L, 9L);
+    assertEquals("ESEARCH (TAG \"m\") ALL 2:4,9 MODSEQ 90",
+        new SearchReturn(EnumSet.of(Option.ALL)).response("m", false, hits, modSeq));
+    assertEquals("ESEARCH (TAG \"m\") MIN 2 MAX 9 MODSEQ 90",
+        new SearchReturn(EnumSet.of(Option.MIN, Option.MAX)).response("m", false, hits, modSeq));
+    assertEquals("ESEARCH (TAG \"m\") UID MIN 2 MODSEQ 20",
+        new SearchReturn(EnumSet.of(Option.MIN)).response("m", true, hits, modSeq));
+    assertEquals("ESEARCH (TAG \"m\") COUNT 4 MODSEQ 90",
+        new SearchReturn(EnumSet.of(Option.COUNT)).response("m", false, hits, modSeq));
+    assertEquals("ESEARCH (TAG \"m\") COUNT 0",
+        new SearchReturn(EnumSet.of(Option.COUNT)).response("m", false, List.of(), modSeq));
+    assertEquals("ESEARCH (TAG \"m\") MIN 2", new SearchReturn(EnumSet.of(Option.MIN)).response("m", false, hits));
+  }
+
+  @Test
   void anEmptyResultGivesOnlyTheCountOrNothing() {
     SearchReturn all = new SearchReturn(EnumSet.of(Option.MIN, Option.MAX, Option.ALL, Option.COUNT));
     assertEquals("ESEARCH (TAG \"t\") COUNT 0", all.response("t", false, List.of()));
