@@ -117,8 +117,11 @@ public final class ReplicaNodes {
       return Optional.of("self_downed");
     }
     for (Member m : cluster.state().getUnreachable()) {
-      if (!m.address().equals(cluster.selfAddress()) && m.hasRole(MailboxSharding.STORE_ROLE)
-          && m.status() != MemberStatus.down() && m.status() != MemberStatus.removed()) {
+      // A node leaving or exiting (a rolling restart) handed its shards off first and writes nothing more, so its
+      // silence decides nothing: only a node that may still be serving (up, weakly up, joining) holds writes back.
+      boolean mayServe = m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()
+          || m.status() == MemberStatus.joining();
+      if (!m.address().equals(cluster.selfAddress()) && m.hasRole(MailboxSharding.STORE_ROLE) && mayServe) {
         return Optional.of("partition_undecided unreachable=" + RendezvousAllocationStrategy.nodeKey(m.address()));
       }
     }
