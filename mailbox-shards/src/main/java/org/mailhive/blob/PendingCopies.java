@@ -100,6 +100,17 @@ public final class PendingCopies {
     return out;
   }
 
+  /** Entries per shard, reading at most {@code max} of them (the admin status; the list is short but unbounded). */
+  public java.util.Map<String, Long> countByShard(int max) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    try {
+      list(max).forEach(e -> out.merge(e.shardId(), 1L, Long::sum));
+    } catch (IOException e) {
+      // the directory went away or cannot be read: nothing known to be pending
+    }
+    return out;
+  }
+
   public long count() {
     return count.get();
   }

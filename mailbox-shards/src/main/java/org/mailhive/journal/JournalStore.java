@@ -122,6 +122,34 @@ public final class JournalStore {
     return out;
   }
 
+  /**
+   * Takes back entries this node wrote for a write that then failed and was never acknowledged (its replica could
+   * not be reached while the cluster had not decided who keeps the shard): left here, they would reappear at the
+   * next replay, or clash with the events the shard's new primary writes under the same numbers. An entry that
+   * something else has overwritten since is left, and the highest number is lowered only if these were the last.
+   */
+  public synchronized void rollBack(String persistenceId, List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    long first = entries.get(0).seqNr();
+    long last = entries.get(entries.size() - 1).seqNr();
+    try (WriteBatch batch = db.createWriteBatch()) {
+      for (Entry e : entries) {
+        byte[] key = eventKey(persistenceId, e.seqNr());
+        if (Arrays.equals(db.get(key), e.bytes())) {
+          batch.delete(key);
+        }
+      }
+      if (highest(persistenceId) == last) {
+        batch.put(highestKey(persistenceId), ByteBuffer.allocate(Long.BYTES).putLong(first - 1).array());
+      }
+      db.write(batch, new WriteOptions().sync(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException("journal roll-back failed for " + persistenceId, e);
+    }
+  }
+
   /** Deletes entries up to {@code to}; the highest sequence number stays. */
   public synchronized void deleteTo(String persistenceId, long to) {
     long upTo = Math.min(to, highest(persistenceId));

@@ -38,7 +38,11 @@ import scala.jdk.javaapi.FutureConverters;
  * this journal sends it everything it missed first: the replica catches up on the next write of each persistence
  * id. If the replica does not answer within {@code replica-timeout}, the write completes on this copy alone and is
  * logged as {@code degraded_write} and counted ({@link ReplicationCounters}). With no other store node (one-node
- * cluster) writes are local and not degraded.
+ * cluster) writes are local and not degraded. But a write never completes on one copy while another store node is
+ * unreachable and not yet downed, nor on a node that is itself downed ({@link ReplicaNodes#oneCopyRefusal}): this
+ * node might be on the losing side of a partition, whose writes the winning side never sees. Such a write waits
+ * up to {@code partition-wait} for the Split Brain Resolver's decision, then is rejected and its events are taken
+ * back ({@code refused_write}); the client gets a temporary error and retries.
  *
  * <p>Replay reads only the local store. Before it, recovery asks the other store nodes for events after the local
  * highest sequence number and stores what they have: a node that takes over a shard whose writes it missed (it
@@ -55,12 +59,18 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
   private final Duration catchUpTimeout;
   private final int shardCount;
   private final ReplicaNodes replicas;
+  private final org.apache.pekko.actor.ActorSystem system;
+  private final Duration partitionWait;
+  // How often a write held back by an undecided partition looks again at the cluster's state.
+  private static final Duration RECHECK = Duration.ofMillis(200);
 
   public ReplicatedJournal(Config config) {
     this.store = JournalStore.acquire(Path.of(config.getString("dir")));
     this.serialization = SerializationExtension.get(context().system());
     this.replicaTimeout = config.getDuration("replica-timeout");
     this.catchUpTimeout = config.getDuration("catch-up-timeout");
+    this.partitionWait = config.getDuration("partition-wait");
+    this.system = context().system();
     Config all = context().system().settings().config();
     this.shardCount = all.getInt("mailhive.cluster.shard-count");
     // A cluster-less system (unit tests with the local provider) has no replica.
@@ -77,6 +87,7 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
   @Override
   public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
     List<Optional<Exception>> results = new ArrayList<>();
+    List<String> pids = new ArrayList<>();
     Map<String, List<JournalStore.Entry>> written = new LinkedHashMap<>();
     try {
       for (AtomicWrite write : messages) {
@@ -90,6 +101,7 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
             break;
           }
         }
+        pids.add(write.persistenceId());
         if (rejected != null) {
           results.add(Optional.of(rejected));
           continue;
@@ -101,21 +113,59 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     } catch (RuntimeException storageFailure) {
       return Futures.failed(storageFailure);
     }
-    List<CompletableFuture<Void>> copies = new ArrayList<>();
-    written.forEach((pid, entries) -> copies.add(replicate(pid, entries).toCompletableFuture()));
-    Iterable<Optional<Exception>> done = results;
-    return FutureConverters.asScala(
-        CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).thenApply(v -> done));
+    long deadline = System.nanoTime() + partitionWait.toNanos();
+    Map<String, CompletableFuture<Optional<Exception>>> copies = new LinkedHashMap<>();
+    written.forEach((pid, entries) -> copies.put(pid, replicate(pid, entries, deadline).toCompletableFuture()
+        .handle((v, failure) -> {
+          if (failure == null) {
+            return Optional.<Exception>empty();
+          }
+          // Not acknowledged, so not kept: see JournalStore.rollBack.
+          store.rollBack(pid, entries);
+          ReplicationCounters.journalWriteRefused();
+          LOG.warn("refused_write kind=journal pid={} seq={} reason=\"{}\"", pid,
+              entries.get(entries.size() - 1).seqNr(), reasonOf(failure));
+          return Optional.<Exception>of(new ReplicaUnavailable(reasonOf(failure)));
+        })));
+    return FutureConverters.asScala(CompletableFuture.allOf(copies.values().toArray(CompletableFuture[]::new))
+        .thenApply(v -> {
+          List<Optional<Exception>> done = new ArrayList<>();
+          for (int i = 0; i < results.size(); i++) {
+            CompletableFuture<Optional<Exception>> copy = copies.get(pids.get(i));
+            done.add(results.get(i).isPresent() || copy == null ? results.get(i) : copy.join());
+          }
+          return (Iterable<Optional<Exception>>) done;
+        }));
   }
 
-  /** Completes when the replica has the entries, or when it has not answered (then degraded); never fails. */
-  private CompletionStage<Void> replicate(String pid, List<JournalStore.Entry> entries) {
-    Optional<Address> replica = replicas == null ? Optional.empty()
-        : replicas.replicaOf(ReplicaNodes.shardOfPersistenceId(pid, shardCount));
-    if (replica.isEmpty()) {
+  /**
+   * A write this node would have had to complete on its own copy while the cluster had not decided which side of
+   * a partition keeps the shard (or after this node was downed). Its events were taken back; the entity sees the
+   * write rejected and its client a temporary error, and the client's retry reaches whichever node then owns the
+   * shard.
+   */
+  public static final class ReplicaUnavailable extends RuntimeException {
+    ReplicaUnavailable(String reason) {
+      super("replica unavailable and partition undecided: " + reason, null, false, false);
+    }
+  }
+
+  /**
+   * Completes when the replica has the entries, or with the write on this copy alone (degraded) when no replica
+   * answers and this node may write alone ({@link ReplicaNodes#oneCopyRefusal}); while it may not, it looks again
+   * every {@link #RECHECK} until {@code deadline}, then fails (the caller takes the entries back).
+   */
+  private CompletionStage<Void> replicate(String pid, List<JournalStore.Entry> entries, long deadline) {
+    if (replicas == null) {
       return CompletableFuture.completedFuture(null);
     }
-    ActorSelection target = context().actorSelection(replica.get() + ReplicaReceiver.PATH);
+    Optional<Address> replica = replicas.replicaOf(ReplicaNodes.shardOfPersistenceId(pid, shardCount));
+    if (replica.isEmpty()) {
+      return replicas.oneCopyRefusal()
+          .map(refusal -> waitForDecision(pid, entries, deadline, refusal))
+          .orElseGet(() -> CompletableFuture.completedFuture(null));
+    }
+    ActorSelection target = system.actorSelection(replica.get() + ReplicaReceiver.PATH);
     long last = entries.get(entries.size() - 1).seqNr();
     List<JournalReplication.Event> events = entries.stream().map(JournalReplication.Event::of).toList();
     return Patterns.ask(target, new JournalReplication.Replicate(pid, events), replicaTimeout)
@@ -127,13 +177,40 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
           return CompletableFuture.completedFuture(reply);
         })
         .handle((reply, failure) -> {
-          if (failure != null || !(reply instanceof JournalReplication.Replicated)) {
-            ReplicationCounters.journalWriteDegraded();
-            LOG.warn("degraded_write kind=journal pid={} seq={} replica={} reason=\"{}\"", pid, last, replica.get(),
-                failure != null ? reasonOf(failure) : String.valueOf(reply));
+          if (failure == null && reply instanceof JournalReplication.Replicated) {
+            ReplicationCounters.journalReplicaCaughtUp(pid);
+            return CompletableFuture.<Void>completedFuture(null);
           }
-          return null;
-        });
+          Optional<String> refusal = replicas.oneCopyRefusal();
+          if (refusal.isPresent()) {
+            return waitForDecision(pid, entries, deadline, refusal.get());
+          }
+          ReplicationCounters.journalWriteDegraded();
+          ReplicationCounters.journalReplicaBehind(pid, replica.get().getHost().orElse("")
+              + ":" + replica.get().getPort().orElse(0));
+          LOG.warn("degraded_write kind=journal pid={} seq={} replica={} reason=\"{}\"", pid, last, replica.get(),
+              failure != null ? reasonOf(failure) : String.valueOf(reply));
+          return CompletableFuture.<Void>completedFuture(null);
+        })
+        .thenCompose(next -> next);
+  }
+
+  // While a store node is unreachable and not yet downed, the write waits for the Split Brain Resolver (about
+  // stable-after once the node is marked unreachable) and tries again; a downed node fails at once.
+  private CompletionStage<Void> waitForDecision(String pid, List<JournalStore.Entry> entries, long deadline,
+                                                String refusal) {
+    if (refusal.startsWith("self_downed") || refusal.startsWith("cluster_stopped") || System.nanoTime() > deadline) {
+      return CompletableFuture.failedFuture(new ReplicaUnavailable(refusal));
+    }
+    CompletableFuture<Void> again = new CompletableFuture<>();
+    system.scheduler().scheduleOnce(RECHECK, () -> replicate(pid, entries, deadline).whenComplete((v, failure) -> {
+      if (failure != null) {
+        again.completeExceptionally(failure);
+      } else {
+        again.complete(null);
+      }
+    }), system.dispatcher());
+    return again;
   }
 
   // Sends the local events from..to in batches, each after the previous one is stored.
@@ -217,6 +294,6 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
   static String reasonOf(Throwable failure) {
     Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
-    return t.getClass().getSimpleName();
+    return t instanceof ReplicaUnavailable ? t.getMessage() : t.getClass().getSimpleName();
   }
 }

@@ -30,6 +30,8 @@ public final class MailboxSharding {
   public static final String STORE_ROLE = "store";
   // Shards moved off a drained node at once; small so that a drain does not stall every moved user together.
   private static final int DRAIN_MOVES_AT_ONCE = 10;
+  // Pending body copies read per admin status request to count them by shard (the total comes from a counter).
+  private static final int PENDING_LISTED_FOR_STATUS = 100_000;
 
   private final ClusterSharding sharding;
 
@@ -54,6 +56,7 @@ public final class MailboxSharding {
       // "pending-copies" cannot clash with the two-hex-digit fan-out directories of the bodies.
       PendingCopies pending = new PendingCopies(blobs.root().resolve("pending-copies"));
       ReplicationCounters.pendingBlobCopiesFrom(pending::count);
+      ReplicationCounters.pendingBlobCopiesByShardFrom(() -> pending.countByShard(PENDING_LISTED_FOR_STATUS));
       replica = new BlobReplica(system, conf.getDuration("blob-timeout"), bodyChunkSize, pending,
           conf.getDuration("read-repair-timeout"), blobs.io(), conf.getDuration("catch-up.remember-absent-node"));
       system.systemActorOf(BlobCatchUp.create(blobs, replica, blobs.io(), conf.getDuration("catch-up.interval"),

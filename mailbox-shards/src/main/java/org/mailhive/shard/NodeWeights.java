@@ -50,7 +50,26 @@ public final class NodeWeights implements Extension {
 
   /** The weights set at runtime, by node key ({@code host:port}). */
   public Map<String, Integer> overrides() {
-    return overrides;
+    java.util.Map<String, Integer> weights = new java.util.HashMap<>(overrides);
+    weights.remove(FLUSH_KEY);
+    return Map.copyOf(weights);
+  }
+
+  // The last flush request (epoch seconds) travels in the same replicated map under a key no node key can be
+  // (node keys are host:port), so it reaches the coordinator, wherever it runs, with the weights.
+  static final String FLUSH_KEY = "flush-requested-at";
+
+  /** When an admin last asked for a flush, in epoch seconds; 0 if never. */
+  public long flushRequestedAt() {
+    return overrides.getOrDefault(FLUSH_KEY, 0);
+  }
+
+  /**
+   * Asks the shard coordinator to move every shard to the first node of its rendezvous order now ({@code mailhive-admin
+   * flush}, like {@code doveadm director flush}); completes as {@link #set} does.
+   */
+  public CompletionStage<Boolean> flush() {
+    return put(FLUSH_KEY, (int) (System.currentTimeMillis() / 1000));
   }
 
   /** Follows the replicated weights from now on; the node calls this once as its actor system starts. */
@@ -73,6 +92,10 @@ public final class NodeWeights implements Extension {
    */
   public CompletionStage<Boolean> set(String nodeKey, int weight) {
     ShardWeights.roleOf(weight); // validates
+    return put(nodeKey, weight);
+  }
+
+  private CompletionStage<Boolean> put(String nodeKey, int weight) {
     DistributedData dd = DistributedData.get(system);
     // Read-your-writes here at once, as the directory does; the subscription confirms it a moment later.
     java.util.Map<String, Integer> mine = new java.util.HashMap<>(overrides);
@@ -89,7 +112,7 @@ public final class NodeWeights implements Extension {
       if (r instanceof Replicator.UpdateTimeout) {
         return false;
       }
-      throw new IllegalStateException("weight not written: " + r);
+      throw new IllegalStateException(nodeKey + " not written: " + r);
     });
   }
 

@@ -28,12 +28,23 @@ import scala.concurrent.Future;
  * (org.mailhive.journal), and a returning or new node may lack bodies written while it was away (there is no
  * background body copy yet, #6). A shard whose node died is allocated afresh, which is the next node in its order:
  * its replica, which holds its data.
+ *
+ * <p>Flush ({@code mailhive-admin flush}, {@link NodeWeights#flush}) is the admin's way to ask for that move anyway,
+ * like {@code doveadm director flush}: every shard not on the first node of its order moves there, at most
+ * {@code maxSimultaneousMoves} at a time, until none is left. The node taking a shard over fetches the journal
+ * events it lacks from the other store nodes as the shard starts, and any body it lacks on first read (read repair).
+ * A request is served once, and only within {@link #FLUSH_VALID_FOR} of being made, so a coordinator that starts
+ * later (on another node, after a restart) does not act on an old one.
  */
 public final class RendezvousAllocationStrategy extends ShardCoordinator.AbstractShardAllocationStrategy
     implements ShardCoordinator.ActorSystemDependentAllocationStrategy {
   private static final Logger LOG = LoggerFactory.getLogger(RendezvousAllocationStrategy.class);
 
+  static final java.time.Duration FLUSH_VALID_FOR = java.time.Duration.ofMinutes(10);
+
   private final int maxSimultaneousMoves;
+  // The flush request this coordinator has finished (epoch seconds).
+  private long flushDone;
   private Cluster cluster;
   private NodeWeights nodeWeights;
 
@@ -62,9 +73,21 @@ public final class RendezvousAllocationStrategy extends ShardCoordinator.Abstrac
     Map<String, List<String>> shardsByNode = new HashMap<>();
     current.forEach((region, shards) ->
         shardsByNode.put(nodeKey(addressOf(region)), scala.jdk.javaapi.CollectionConverters.asJava(shards)));
-    Set<String> moves = drainMoves(shardsByNode, weights(shardsByNode.keySet()), inProgress, maxSimultaneousMoves);
+    Map<String, Integer> weights = weights(shardsByNode.keySet());
+    Set<String> moves = drainMoves(shardsByNode, weights, inProgress, maxSimultaneousMoves);
     if (!moves.isEmpty()) {
       LOG.info("shard_handoff reason=drain shards={}", moves.size());
+      return Futures.successful(moves);
+    }
+    long flush = nodeWeights.flushRequestedAt();
+    if (flush > flushDone && System.currentTimeMillis() / 1000 - flush < FLUSH_VALID_FOR.toSeconds()) {
+      moves = flushMoves(shardsByNode, weights, inProgress, maxSimultaneousMoves);
+      if (moves.isEmpty() && inProgress.isEmpty()) {
+        flushDone = flush;
+        LOG.info("shard_flush_done requested_at={}", flush);
+      } else if (!moves.isEmpty()) {
+        LOG.info("shard_handoff reason=flush shards={}", moves.size());
+      }
     }
     return Futures.successful(moves);
   }
@@ -88,6 +111,27 @@ public final class RendezvousAllocationStrategy extends ShardCoordinator.Abstrac
           return moves;
         }
         if (!inProgress.contains(shard)) {
+          moves.add(shard);
+        }
+      }
+    }
+    return moves;
+  }
+
+  /**
+   * The shards not on the first node of their rendezvous order among the nodes that host shards now, at most
+   * {@code max} in flight with {@code inProgress}.
+   */
+  static Set<String> flushMoves(Map<String, List<String>> shardsByNode, Map<String, Integer> weights,
+                                Set<String> inProgress, int max) {
+    Set<String> moves = new LinkedHashSet<>();
+    for (String node : new java.util.TreeSet<>(shardsByNode.keySet())) {
+      for (String shard : shardsByNode.get(node)) {
+        if (moves.size() + inProgress.size() >= max) {
+          return moves;
+        }
+        String preferred = RendezvousPlacement.primary(shard, weights);
+        if (preferred != null && !preferred.equals(node) && !inProgress.contains(shard)) {
           moves.add(shard);
         }
       }

@@ -100,6 +100,34 @@ public final class ReplicaNodes {
     return Optional.empty();
   }
 
+  /**
+   * Why this node must not complete a write on its own copy now, or empty when it may. A write may end on one copy
+   * only when every other store node is either reachable or already downed: while a store node is unreachable
+   * and the Split Brain Resolver has not yet decided which side keeps running, this node may be on the side that
+   * will be downed, and a write it acknowledged there would be lost (the other side takes the shard over without
+   * it) or would clash with the other side's writes of the same mailbox (#6, acceptance 5). A node that is itself
+   * downed, or whose cluster has stopped, never writes alone.
+   */
+  public Optional<String> oneCopyRefusal() {
+    if (cluster.isTerminated()) {
+      return Optional.of("cluster_stopped");
+    }
+    Member self = cluster.selfMember();
+    if (self.status() == MemberStatus.down() || self.status() == MemberStatus.removed()) {
+      return Optional.of("self_downed");
+    }
+    for (Member m : cluster.state().getUnreachable()) {
+      // A node leaving or exiting (a rolling restart) handed its shards off first and writes nothing more, so its
+      // silence decides nothing: only a node that may still be serving (up, weakly up, joining) holds writes back.
+      boolean mayServe = m.status() == MemberStatus.up() || m.status() == MemberStatus.weaklyUp()
+          || m.status() == MemberStatus.joining();
+      if (!m.address().equals(cluster.selfAddress()) && m.hasRole(MailboxSharding.STORE_ROLE) && mayServe) {
+        return Optional.of("partition_undecided unreachable=" + RendezvousAllocationStrategy.nodeKey(m.address()));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Every reachable, up store node but this one. */
   public List<Address> others() {
     List<Address> out = new ArrayList<>();

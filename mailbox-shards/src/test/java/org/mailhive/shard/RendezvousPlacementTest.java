@@ -124,4 +124,34 @@ class RendezvousPlacementTest {
     Map<String, List<String>> current = Map.of(A, List.of("1"), B, List.of("2"));
     assertTrue(RendezvousAllocationStrategy.drainMoves(current, Map.of(A, 0, B, 0), Set.of(), 10).isEmpty());
   }
+
+  @Test
+  void flushMovesEveryShardNotOnItsFirstChoiceThereUpToTheLimit() {
+    Map<String, Integer> weights = Map.of(A, 100, B, 100, C, 100);
+    List<String> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      all.add(String.valueOf(i));
+    }
+    // Everything on A (as after A alone was up): the shards whose first choice is B or C must move.
+    Set<String> misplaced = new java.util.TreeSet<>();
+    all.stream().filter(sh -> !RendezvousPlacement.primary(sh, weights).equals(A)).forEach(misplaced::add);
+    Map<String, List<String>> current = Map.of(A, all, B, List.of(), C, List.of());
+    assertEquals(misplaced, new java.util.TreeSet<>(
+        RendezvousAllocationStrategy.flushMoves(current, weights, Set.of(), 100)));
+    String inFlight = misplaced.iterator().next();
+    Set<String> limited = RendezvousAllocationStrategy.flushMoves(current, weights, Set.of(inFlight), 4);
+    assertEquals(3, limited.size());
+    assertTrue(misplaced.containsAll(limited) && !limited.contains(inFlight));
+  }
+
+  @Test
+  void flushMovesNothingWhenEveryShardIsOnItsFirstChoice() {
+    Map<String, Integer> weights = Map.of(A, 100, B, 100);
+    Map<String, List<String>> current = new java.util.HashMap<>(Map.of(A, new java.util.ArrayList<>(), B,
+        new java.util.ArrayList<>()));
+    for (int i = 0; i < 20; i++) {
+      current.get(RendezvousPlacement.primary(String.valueOf(i), weights)).add(String.valueOf(i));
+    }
+    assertTrue(RendezvousAllocationStrategy.flushMoves(current, weights, Set.of(), 100).isEmpty());
+  }
 }

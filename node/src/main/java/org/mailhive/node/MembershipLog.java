@@ -23,16 +23,22 @@ final class MembershipLog {
 
   private MembershipLog() {}
 
-  static Behavior<ClusterEvent.MemberEvent> create() {
+  static Behavior<ClusterEvent.ClusterDomainEvent> create() {
     return Behaviors.setup(ctx -> {
-      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf(), ClusterEvent.MemberEvent.class));
+      Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberEvent.class));
+      // Reachability too: the steps of a failover (unreachable, downed, removed) can then be timed from the log.
+      Cluster.get(ctx.getSystem()).subscriptions()
+          .tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.ReachabilityEvent.class));
       // Counted from the events themselves, so "members=N" on the N-th MemberUp is exact.
       Set<Address> up = new HashSet<>();
-      return Behaviors.receive(ClusterEvent.MemberEvent.class)
+      return Behaviors.receive(ClusterEvent.ClusterDomainEvent.class)
           .onMessage(ClusterEvent.MemberUp.class, e -> log("cluster_member_up", e.member(), add(up, e.member())))
+          .onMessage(ClusterEvent.MemberDowned.class, e -> log("cluster_member_downed", e.member(), up))
           .onMessage(ClusterEvent.MemberExited.class, e -> log("cluster_member_exited", e.member(), remove(up, e.member())))
           .onMessage(ClusterEvent.MemberRemoved.class, e -> log("cluster_member_removed", e.member(), remove(up, e.member())))
-          .onMessage(ClusterEvent.MemberEvent.class, e -> Behaviors.same())
+          .onMessage(ClusterEvent.UnreachableMember.class, e -> log("cluster_member_unreachable", e.member(), up))
+          .onMessage(ClusterEvent.ReachableMember.class, e -> log("cluster_member_reachable", e.member(), up))
+          .onMessage(ClusterEvent.ClusterDomainEvent.class, e -> Behaviors.same())
           .build();
     });
   }
@@ -47,7 +53,7 @@ final class MembershipLog {
     return up;
   }
 
-  private static Behavior<ClusterEvent.MemberEvent> log(String event, Member m, Set<Address> up) {
+  private static Behavior<ClusterEvent.ClusterDomainEvent> log(String event, Member m, Set<Address> up) {
     LOG.info("{} node={}:{} roles={} members={}", event, m.address().getHost().orElse(""),
         m.address().getPort().orElse(0), String.join(",", new TreeSet<>(m.getRoles())), up.size());
     return Behaviors.same();

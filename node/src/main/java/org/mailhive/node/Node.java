@@ -105,7 +105,7 @@ public final class Node implements AutoCloseable {
       ctx.spawn(MembershipLog.create(), "membership-log");
       org.apache.pekko.actor.Address self = Cluster.get(sys).selfMember().address();
       ctx.spawn(NodeControl.create(self.getHost().orElse("local") + ":" + self.getPort().orElse(0),
-          settings.node().drainTimeout()), "node-control");
+          settings.node().drainTimeout(), settings.cluster().shardCount()), "node-control");
       DistributedData ddata = DistributedData.get(sys);
       directory.replicate(sys, ddata.replicator(), ddata.selfUniqueAddress(), ctx);
       org.mailhive.shard.NodeWeights.of(sys).follow(ctx);

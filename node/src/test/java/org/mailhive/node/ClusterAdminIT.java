@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -160,6 +161,68 @@ class ClusterAdminIT {
         }
         assertTrue(line != null && line.startsWith("* BYE [UNAVAILABLE]"), line);
         assertNull(c.line());
+      }
+    } finally {
+      admin("weight", "127.0.0.1", "100");
+      admin("weight", "127.0.0.2", "100");
+    }
+  }
+
+  private static void deliver(String token) throws Exception {
+    try (LineClient smtp = new LineClient("127.0.0.1", a.smtpPort())) {
+      assertTrue(smtp.smtpReply().startsWith("220"));
+      assertTrue(smtp.smtp("EHLO test.example").startsWith("250"));
+      assertTrue(smtp.smtp("MAIL FROM:<sender@example.org>").startsWith("250"));
+      assertTrue(smtp.smtp("RCPT TO:<" + USER + ">").startsWith("250"));
+      assertTrue(smtp.smtp("DATA").startsWith("354"));
+      assertTrue(smtp.smtp("Subject: " + token + "\r\n\r\n" + token + "\r\n.").startsWith("250"));
+    }
+  }
+
+  @Test
+  void flushMovesAUserBackToItsPreferredNodeWithItsMailAndStatusShowsReplicaLag() throws Exception {
+    try (LineClient imap = imapOn(b, "127.0.0.2")) {
+      String preferred = json("where", USER, "--json").path("ranking").get(0).asText();
+      String before = "flush-before-" + System.nanoTime();
+      deliver(before);
+      // Shards stay where they are when a node's weight goes up again: drain the preferred node, restore it.
+      assertTrue(admin("weight", preferred, "0").contains("set to 0"));
+      int[] noops = {0};
+      Callable<String> hostNow = () -> {
+        String tag = "n" + (++noops[0]);
+        assertTrue(LineClient.last(imap.imap(tag, "NOOP")).startsWith(tag + " OK"));
+        return json("where", USER, "--json").path("node").asText(null);
+      };
+      until("the shard leaving " + preferred, SHARD_MOVES, () -> {
+        String now = hostNow.call();
+        return now != null && !now.equals(preferred);
+      });
+      assertTrue(admin("weight", preferred, "100").contains("set to 100"));
+      String during = "flush-during-" + System.nanoTime();
+      deliver(during);
+      assertNotEquals(preferred, hostNow.call(), "a weight going up moves nothing by itself");
+
+      assertTrue(admin("flush").contains("flush requested"));
+      until("the shard back on " + preferred + " after flush", SHARD_MOVES,
+          () -> preferred.equals(hostNow.call()));
+      String after = "flush-after-" + System.nanoTime();
+      deliver(after);
+      String all;
+      // A new session, through the other node, sees every message in its SELECT.
+      try (LineClient reader = imapOn(a, "127.0.0.1")) {
+        List<String> fetched = reader.imap("f", "UID FETCH 1:* (BODY.PEEK[TEXT])");
+        assertTrue(LineClient.last(fetched).startsWith("f OK"), fetched.toString());
+        all = String.join("\n", fetched);
+      }
+      for (String token : List.of(before, during, after)) {
+        assertEquals(1, all.split(token, -1).length - 1, token + " exactly once in " + all);
+      }
+
+      JsonNode status = json("cluster", "status", "--json");
+      assertTrue(status.has("laggingShards"), status.toString());
+      for (JsonNode n : status.path("nodes")) {
+        assertTrue(n.path("replicaLag").path("journalByReplica").isObject(), status.toString());
+        assertTrue(n.path("replicaLag").path("shards").isObject(), status.toString());
       }
     } finally {
       admin("weight", "127.0.0.1", "100");

@@ -39,6 +39,12 @@ final class LineClient implements AutoCloseable {
     return new LineClient(s);
   }
 
+  /** Another read timeout than the default 20 s, e.g. for a server that is paused on purpose. */
+  LineClient readTimeout(java.time.Duration timeout) throws IOException {
+    socket.setSoTimeout((int) timeout.toMillis());
+    return this;
+  }
+
   void send(String text) throws IOException {
     out.write(text.getBytes(StandardCharsets.UTF_8));
     out.flush();

@@ -108,6 +108,49 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** Waits until at least {@code count} lines contain {@code text}; false on timeout or when the node ended. */
+  boolean awaitLogCount(String text, int count, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lines) {
+      while (true) {
+        if (lines.stream().filter(l -> l.contains(text)).count() >= count) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !process.isAlive()) {
+          return false;
+        }
+        lines.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 1000)));
+      }
+    }
+  }
+
+  /** The lines logged so far that contain {@code text}. */
+  List<String> logLines(String text) {
+    synchronized (lines) {
+      return lines.stream().filter(l -> l.contains(text)).toList();
+    }
+  }
+
+  /**
+   * SIGSTOP: the process freezes (no heartbeats, no replies, sockets stay open), as a node behind a network
+   * partition looks to the others; {@link #resume()} (SIGCONT) lets it run on from where it was.
+   */
+  void pause() throws Exception {
+    signal("STOP");
+  }
+
+  void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   int port(String proto) {
     return ports.get(proto);
   }

@@ -30,7 +30,8 @@ import picocli.CommandLine.ParentCommand;
     description = "Manage the Mailhive directory and cluster of a running cluster.",
     subcommands = {AdminCli.Users.class, AdminCli.Domains.class, AdminCli.Aliases.class, AdminCli.Lists.class,
         AdminCli.Quota.class, AdminCli.Import.class, AdminCli.Queue.class, ClusterCommands.Cluster.class,
-        ClusterCommands.Where.class, ClusterCommands.Weight.class, ClusterCommands.Kick.class})
+        ClusterCommands.Where.class, ClusterCommands.Weight.class, ClusterCommands.Flush.class,
+        ClusterCommands.Kick.class})
 public final class AdminCli {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * GET    /api/cluster/status                                   nodes, roles, weights, shards, sessions, degraded writes
  * GET    /api/cluster/where/{user}                             the node hosting the user's shard, and its replica
  * PUT    /api/cluster/weight/{node}     {"weight":N}           a store node's weight at runtime; 0 drains it
+ * POST   /api/cluster/flush                                    move every user to its preferred node now
  * POST   /api/cluster/kick/{user}                              end the user's sessions on every node
  * </pre>
  * Replies: 200 {@code {"confirmed":true|false}} (false: written on this node, still spreading), 400/404
@@ -227,6 +228,12 @@ public final class AdminHttpServer implements AutoCloseable {
         }
         answer = cluster.setWeight(arg, b.get("weight").asInt());
       }
+      case "flush" -> {
+        if (!method.equals("POST") || !arg.isEmpty()) {
+          return error(405, "flush takes POST /api/cluster/flush");
+        }
+        answer = cluster.flush();
+      }
       case "kick" -> {
         if (!method.equals("POST") || arg.isEmpty()) {
           return error(405, "kick takes POST /api/cluster/kick/{user}");
@@ -234,7 +241,7 @@ public final class AdminHttpServer implements AutoCloseable {
         answer = cluster.kick(arg);
       }
       default -> {
-        return error(404, "no such path: " + CLUSTER_PREFIX + rest + " (status, where, weight, kick)");
+        return error(404, "no such path: " + CLUSTER_PREFIX + rest + " (status, where, weight, flush, kick)");
       }
     }
     return new Reply(200, answer.toCompletableFuture().get(CLUSTER_TIMEOUT_S, TimeUnit.SECONDS));

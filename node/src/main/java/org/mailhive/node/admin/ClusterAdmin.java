@@ -53,7 +53,36 @@ public final class ClusterAdmin {
   /** One node's line in {@code cluster status}; null figures are unknown (the node did not answer). */
   record NodeStatus(String node, String status, boolean reachable, List<String> roles, int weight,
                     int startWeight, Integer shards, Integer sessions, Long degradedJournalWrites,
-                    Long degradedBlobWrites, Long pendingBlobCopies) {}
+                    Long degradedBlobWrites, Long pendingBlobCopies, ReplicaLag lag) {}
+
+  /**
+   * What this node's replicas lack (null when the node did not answer): persistence ids whose last write did not
+   * reach the replica, per replica node and per shard, and bodies still to copy, per shard.
+   */
+  record ReplicaLag(Map<String, Long> journalByReplica, Map<String, Long> journalByShard,
+                    Map<String, Long> bodiesByShard, long refusedJournalWrites) {
+    static ReplicaLag of(NodeControl.Described d) {
+      return d == null ? null : new ReplicaLag(d.journalBehindByReplica(), d.journalBehindByShard(),
+          d.blobsPendingByShard(), d.refusedJournalWrites());
+    }
+
+    ObjectNode json() {
+      ObjectNode o = JSON.createObjectNode();
+      ObjectNode byReplica = o.putObject("journalByReplica");
+      journalByReplica.forEach(byReplica::put);
+      ObjectNode shards = o.putObject("shards");
+      java.util.SortedSet<String> ids = new java.util.TreeSet<>(java.util.Comparator.comparingInt(Integer::parseInt));
+      ids.addAll(journalByShard.keySet());
+      ids.addAll(bodiesByShard.keySet());
+      for (String id : ids) {
+        ObjectNode shard = shards.putObject(id);
+        shard.put("journal", journalByShard.getOrDefault(id, 0L));
+        shard.put("bodies", bodiesByShard.getOrDefault(id, 0L));
+      }
+      o.put("refusedJournalWrites", refusedJournalWrites);
+      return o;
+    }
+  }
 
   static ObjectNode statusJson(String self, String leader, List<NodeStatus> nodes) {
     ObjectNode root = JSON.createObjectNode();
@@ -63,6 +92,7 @@ public final class ClusterAdmin {
     int shards = 0;
     long degraded = 0;
     long pending = 0;
+    int laggingShards = 0;
     for (NodeStatus n : nodes) {
       ObjectNode o = arr.addObject();
       o.put("node", n.node());
@@ -77,6 +107,13 @@ public final class ClusterAdmin {
       putNullable(o, "degradedJournalWrites", n.degradedJournalWrites());
       putNullable(o, "degradedBlobWrites", n.degradedBlobWrites());
       putNullable(o, "pendingBlobCopies", n.pendingBlobCopies());
+      if (n.lag() == null) {
+        o.putNull("replicaLag");
+      } else {
+        ObjectNode lag = n.lag().json();
+        o.set("replicaLag", lag);
+        laggingShards += lag.get("shards").size();
+      }
       pending += n.pendingBlobCopies() == null ? 0 : n.pendingBlobCopies();
       shards += n.shards() == null ? 0 : n.shards();
       degraded += (n.degradedJournalWrites() == null ? 0 : n.degradedJournalWrites())
@@ -85,6 +122,8 @@ public final class ClusterAdmin {
     root.put("shards", shards);
     root.put("degradedWrites", degraded);
     root.put("pendingBlobCopies", pending);
+    // Shards whose replica lacks something, counted on each node that owes it.
+    root.put("laggingShards", laggingShards);
     return root;
   }
 
@@ -128,7 +167,7 @@ public final class ClusterAdmin {
         nodes.add(new NodeStatus(k, m.status().toString(), !unreachable.contains(m), roles, weights.weightOf(m),
             ShardWeights.of(m.getRoles()), m.hasRole(MailboxSharding.STORE_ROLE) ? shardsByNode.get(k) : null,
             d == null ? null : d.connections(), d == null ? null : d.degradedJournalWrites(),
-            d == null ? null : d.degradedBlobWrites(), d == null ? null : d.pendingBlobCopies()));
+            d == null ? null : d.degradedBlobWrites(), d == null ? null : d.pendingBlobCopies(), ReplicaLag.of(d)));
       }
       Optional<Address> leader = Optional.ofNullable(cluster.state().getLeader());
       return statusJson(key(cluster.selfAddress()), leader.map(ClusterAdmin::key).orElse(null), nodes);
@@ -228,6 +267,21 @@ public final class ClusterAdmin {
       throw new IllegalArgumentException(node + " names several members " + matches + "; give host:port");
     }
     return matches.get(0);
+  }
+
+  // ---- flush ----
+
+  /**
+   * Asks the shard coordinator to move every user now to the first node of its rendezvous order (Dovecot's
+   * {@code doveadm director flush}); the moves run in the background, ten at a time.
+   */
+  public CompletionStage<ObjectNode> flush() {
+    return NodeWeights.of(system).flush().thenApply(confirmed -> {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("flush", "requested");
+      o.put("confirmed", confirmed);
+      return o;
+    });
   }
 
   // ---- kick ----

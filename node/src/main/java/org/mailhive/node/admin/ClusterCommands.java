@@ -41,7 +41,31 @@ final class ClusterCommands {
     b.append("shards: ").append(status.path("shards").asInt()).append("  degraded writes: ")
         .append(status.path("degradedWrites").asLong()).append("  bodies pending copy: ")
         .append(status.path("pendingBlobCopies").asLong()).append("  leader: ").append(text(status.get("leader")));
+    appendLag(b, status);
     return b.toString();
+  }
+
+  // Lines shown at most for lagging shards; --json has them all.
+  private static final int LAG_LINES = 10;
+
+  /** One line per shard whose replica lacks journal events or bodies, after the table (nothing when none). */
+  private static void appendLag(StringBuilder b, JsonNode status) {
+    int shown = 0;
+    int total = status.path("laggingShards").asInt();
+    for (JsonNode n : status.path("nodes")) {
+      JsonNode lag = n.path("replicaLag");
+      for (var it = lag.path("shards").fields(); it.hasNext() && shown < LAG_LINES; shown++) {
+        var shard = it.next();
+        b.append(String.format("%nreplica lag: shard %s on %s: %d mailboxes behind, %d bodies to copy",
+            shard.getKey(), text(n.get("node")), shard.getValue().path("journal").asLong(),
+            shard.getValue().path("bodies").asLong()));
+      }
+      lag.path("journalByReplica").fields().forEachRemaining(r -> b.append(String.format(
+          "%nreplica lag: %s owes %s %d mailbox journals", text(n.get("node")), r.getKey(), r.getValue().asLong())));
+    }
+    if (total > shown) {
+      b.append(String.format("%nreplica lag: %d more shards (--json lists them)", total - shown));
+    }
   }
 
   static class JsonOption {
@@ -118,6 +142,25 @@ final class ClusterCommands {
         root.print(r);
       } else {
         root.done("weight of " + text(r.get("node")) + " set to " + n, r);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "flush", mixinStandardHelpOptions = true,
+      description = "Move every user now to the first node of its rendezvous order with the current weights "
+          + "(doveadm director flush). Shards stay where they are after a node joins or returns until this; the "
+          + "moves run in the background, ten at a time; sessions stay open.")
+  static final class Flush extends JsonOption implements Callable<Integer> {
+    @ParentCommand AdminCli root;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = root.client().post(path("flush", null), "");
+      if (json) {
+        root.print(r);
+      } else {
+        root.done("flush requested; mailhive-admin where USER shows where a user lives", r);
       }
       return 0;
     }

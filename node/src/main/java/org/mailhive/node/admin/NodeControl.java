@@ -1,6 +1,7 @@
 package org.mailhive.node.admin;
 
 import java.time.Duration;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -32,16 +33,22 @@ public final class NodeControl {
 
   /**
    * This node's own figures for {@code cluster status}; {@code pendingBlobCopies} are bodies stored here on one
-   * copy that the background catch-up has yet to get onto their replica.
+   * copy that the background catch-up has yet to get onto their replica. The replica lag: persistence ids
+   * (mailboxes, accounts, queues) whose last write their replica lacks, per replica node and per shard, and bodies
+   * pending a copy per shard; {@code refusedJournalWrites} were not acknowledged because no replica could take
+   * them while a partition was undecided.
    */
   public record Described(String node, int connections, long degradedJournalWrites, long degradedBlobWrites,
-                          long pendingBlobCopies) implements CborSerializable {}
+                          long pendingBlobCopies, Map<String, Long> journalBehindByReplica,
+                          Map<String, Long> journalBehindByShard, Map<String, Long> blobsPendingByShard,
+                          long refusedJournalWrites) implements CborSerializable {}
 
   /**
    * @param node this node's key ({@code host:port} of its cluster address)
    * @param kickTimeout how long a kicked session's command in flight may take before the goodbye goes out anyway
+   * @param shardCount {@code mailhive.cluster.shard-count}, to name the shard of a lagging persistence id
    */
-  public static Behavior<Command> create(String node, Duration kickTimeout) {
+  public static Behavior<Command> create(String node, Duration kickTimeout, int shardCount) {
     return Behaviors.setup(ctx -> {
       ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
       LiveConnections live = LiveConnections.of(ctx.getSystem());
@@ -54,7 +61,9 @@ public final class NodeControl {
           })
           .onMessage(Describe.class, m -> {
             m.replyTo().tell(new Described(node, live.count(), ReplicationCounters.degradedJournalWrites(),
-                ReplicationCounters.degradedBlobWrites(), ReplicationCounters.pendingBlobCopies()));
+                ReplicationCounters.degradedBlobWrites(), ReplicationCounters.pendingBlobCopies(),
+                ReplicationCounters.journalBehindByReplica(), ReplicationCounters.journalBehindByShard(shardCount),
+                ReplicationCounters.pendingBlobCopiesByShard(), ReplicationCounters.refusedJournalWrites()));
             return Behaviors.same();
           })
           .build();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClusterCommandsTest {
@@ -22,9 +23,10 @@ class ClusterCommandsTest {
 
   private static ObjectNode twoNodes() {
     return ClusterAdmin.statusJson("127.0.0.1:25520", "127.0.0.1:25520", List.of(
-        new ClusterAdmin.NodeStatus("127.0.0.1:25520", "Up", true, List.of("edge", "store"), 0, 100, 3, 2, 0L, 1L, 4L),
+        new ClusterAdmin.NodeStatus("127.0.0.1:25520", "Up", true, List.of("edge", "store"), 0, 100, 3, 2, 0L, 1L, 4L,
+            new ClusterAdmin.ReplicaLag(Map.of(), Map.of(), Map.of(), 0)),
         new ClusterAdmin.NodeStatus("127.0.0.2:25520", "Up", false, List.of("edge", "store"), 100, 100, 125, null,
-            null, null, null)));
+            null, null, null, null)));
   }
 
   @Test
@@ -63,6 +65,30 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void statusReportsReplicaLagPerShardAndPerReplicaNode() {
+    ObjectNode s = ClusterAdmin.statusJson("127.0.0.1:25520", "127.0.0.1:25520", List.of(
+        new ClusterAdmin.NodeStatus("127.0.0.1:25520", "Up", true, List.of("store"), 100, 100, 64, 0, 3L, 5L, 5L,
+            new ClusterAdmin.ReplicaLag(Map.of("127.0.0.2:25520", 3L), Map.of("17", 2L, "9", 1L),
+                Map.of("17", 5L), 1))));
+    JsonNode lag = s.get("nodes").get(0).get("replicaLag");
+    assertEquals("{\"127.0.0.2:25520\":3}", lag.get("journalByReplica").toString());
+    assertEquals("{\"9\":{\"journal\":1,\"bodies\":0},\"17\":{\"journal\":2,\"bodies\":5}}",
+        lag.get("shards").toString());
+    assertEquals(1, lag.get("refusedJournalWrites").asLong());
+    assertEquals(2, s.get("laggingShards").asInt());
+    String table = ClusterCommands.statusTable(s);
+    assertTrue(table.contains("replica lag: shard 17 on 127.0.0.1:25520: 2 mailboxes behind, 5 bodies to copy"), table);
+    assertTrue(table.contains("replica lag: 127.0.0.1:25520 owes 127.0.0.2:25520 3 mailbox journals"), table);
+  }
+
+  @Test
+  void aNodeWithoutLagAddsNoLagLines() {
+    assertEquals(0, twoNodes().get("laggingShards").asInt());
+    assertTrue(twoNodes().get("nodes").get(1).get("replicaLag").isNull());
+    assertTrue(!ClusterCommands.statusTable(twoNodes()).contains("replica lag"));
+  }
+
+  @Test
   void whereNamesTheShardItsNodeAndItsReplica() {
     ObjectNode w = ClusterAdmin.whereJson("demo@localhost", "17", "127.0.0.2:25520", "127.0.0.1:25520",
         List.of("127.0.0.2:25520", "127.0.0.1:25520"));
@@ -74,7 +100,7 @@ class ClusterCommandsTest {
 
   @Test
   void everyClusterCommandHasHelp() {
-    for (String cmd : new String[] {"cluster", "cluster status", "where", "weight", "kick"}) {
+    for (String cmd : new String[] {"cluster", "cluster status", "where", "weight", "flush", "kick"}) {
       Run r = run((cmd + " --help").split(" "));
       assertEquals(0, r.code(), cmd);
       assertTrue(r.text().contains("Usage: mailhive-admin " + cmd), cmd + ": " + r.text());
