@@ -119,6 +119,27 @@ class HarnessAgainstNodeIT {
   }
 
   @Test
+  void connectionsRefusedByAStoppedTargetAreCountedApartAndDoNotUseUpTheMessages(@TempDir Path dir)
+      throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort(); // nothing listens there once it is closed: a node that is down
+    }
+    Path json = dir.resolve("chaos-down.json");
+    int exit = run("chaos", "--smtp-port", "" + node.port("smtp"), "--imap-port", "" + node.port("imap"),
+        "--targets", "127.0.0.1:" + node.port("smtp") + ",127.0.0.1:" + closedPort,
+        "--user", DEMO, "--password-file", node.passwordFile().toString(), "--messages", "20", "--concurrency", "2",
+        "--at", "0s:run:true", "--out", json.toString());
+    assertEquals(0, exit);
+    RunResult r = result(json);
+    assertEquals(20, r.count("sent"));
+    assertEquals(20, r.count("accepted"));
+    assertEquals(0, r.count("failed"));
+    assertEquals(20, r.count("found"));
+    assertTrue(r.count("connect_failed") >= 1, "refused connects " + r.count("connect_failed"));
+  }
+
+  @Test
   void chaosModeReportsAcknowledgedMessagesThatNeverArrivedAsLost(@TempDir Path dir) throws Exception {
     Path json = dir.resolve("chaos-dropper.json");
     try (DroppingSmtpServer dropper = new DroppingSmtpServer()) {
