@@ -16,6 +16,10 @@ import org.mailhive.config.SettingsException;
 public final class Main {
   private Main() {}
 
+  static {
+    CommonPool.atLeastTwoThreads();
+  }
+
   public static void main(String[] args) {
     Config config;
     try {

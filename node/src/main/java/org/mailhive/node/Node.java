@@ -196,6 +196,7 @@ public final class Node implements AutoCloseable {
     Node node = new Node(system, settings, tls, ports, admin, directory);
     List<String> listening = new ArrayList<>();
     ports.forEach((proto, addr) -> listening.add(proto + "=" + addr.getPort()));
+    LOG.info("common_pool threads={}", CommonPool.parallelism());
     LOG.info("mailhive_ready node={} data={} {} login=\"{} with the password in {}\"", settings.node().bindAddress(),
         settings.node().dataDir().toAbsolutePath(), String.join(" ", listening), settings.demo().address(),
         settings.demo().passwordFile());

@@ -44,6 +44,11 @@ class KillRestartIT {
     Path data = dir.resolve("data");
     String validityBefore;
     try (NodeProcess first = NodeProcess.start(data, dir.resolve("first.log"))) {
+      // Main sizes the JDK common pool before anything uses it (CommonPool): one thread would mean a new OS thread
+      // for every reply the node waits on.
+      List<String> pool = first.logLines("common_pool threads=");
+      assertEquals(1, pool.size(), pool.toString());
+      assertTrue(Integer.parseInt(pool.get(0).replaceAll(".*common_pool threads=(\\d+).*", "$1")) >= 2, pool.get(0));
       assertTrue(deliver(first.port("smtp"), "kept one").startsWith("250 2.0.0"));
       try (LineClient imap = login(first.port("imap"), data)) {
         validityBefore = uidValidity(imap.imap("s1", "SELECT INBOX"));
