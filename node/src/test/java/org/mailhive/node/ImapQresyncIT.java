@@ -53,7 +53,7 @@ class ImapQresyncIT {
   }
 
   private static void createWith(LineClient c, String mailbox, int messages) throws Exception {
-    assertEquals("c OK CREATE completed", LineClient.last(c.imap("c", "CREATE " + mailbox)));
+    assertEquals("c OK CREATE completed", LineClient.created(c.imap("c", "CREATE " + mailbox)));
     for (int i = 0; i < messages; i++) {
       List<String> r = c.imap("ap", "APPEND " + mailbox + " {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
       assertTrue(LineClient.last(r).startsWith("ap OK"), r.toString());
@@ -81,7 +81,7 @@ class ImapQresyncIT {
     try (LineClient a = login(true); LineClient b = login(true)) {
       assertTrue(a.imap("cap", "CAPABILITY").stream().anyMatch(l -> l.startsWith("* CAPABILITY ") && l.contains(" QRESYNC")));
       createWith(a, "Qr1", 4);
-      assertEquals("c OK CREATE completed", LineClient.last(a.imap("c", "CREATE Qr1b")));
+      assertEquals("c OK CREATE completed", LineClient.created(a.imap("c", "CREATE Qr1b")));
       ok(a.imap("s", "SELECT Qr1"), "s");
       ok(b.imap("s", "SELECT Qr1"), "s");
 

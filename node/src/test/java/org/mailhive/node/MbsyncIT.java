@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -77,6 +79,16 @@ class MbsyncIT {
    * connection reads the tagged replies. Message i goes over connection i % SEED_CONNECTIONS.
    */
   private void seed() throws Exception {
+    // Two blocking threads per connection (writer and reader): its own pool, not the JDK's small common pool.
+    ExecutorService threads = Executors.newCachedThreadPool();
+    try {
+      seed(threads);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  private void seed(ExecutorService threads) throws Exception {
     List<CompletableFuture<Integer>> all = new ArrayList<>();
     for (int c = 0; c < SEED_CONNECTIONS; c++) {
       int conn = c;
@@ -84,11 +96,11 @@ class MbsyncIT {
         try (LineClient imap = new LineClient(node.imapPort())) {
           imap.line();
           assertTrue(LineClient.last(imap.imap("a", "LOGIN " + USER + " " + PASSWORD)).startsWith("a OK"));
-          return seedOver(imap, conn);
+          return seedOver(imap, conn, threads);
         } catch (Exception e) {
           throw new RuntimeException(e);
         }
-      }));
+      }, threads));
     }
     int ok = 0;
     for (CompletableFuture<Integer> f : all) {
@@ -97,7 +109,7 @@ class MbsyncIT {
     assertEquals(MESSAGES, ok);
   }
 
-  private int seedOver(LineClient imap, int conn) throws Exception {
+  private int seedOver(LineClient imap, int conn, ExecutorService threads) throws Exception {
     int expected = 0;
     for (int i = 1; i <= MESSAGES; i++) {
       if (i % SEED_CONNECTIONS == conn) {
@@ -121,7 +133,7 @@ class MbsyncIT {
         throw new RuntimeException(e);
       }
       return ok;
-    });
+    }, threads);
     StringBuilder batch = new StringBuilder();
     for (int i = 1; i <= MESSAGES; i++) {
       if (i % SEED_CONNECTIONS != conn) {
