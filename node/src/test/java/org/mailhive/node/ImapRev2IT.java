@@ -77,13 +77,13 @@ class ImapRev2IT {
       assertEquals(List.of("* ENABLED", "e2 OK ENABLE completed"), rev2.imap("e2", "ENABLE IMAP4rev2"),
           "RFC 5161 §3.1: ENABLED names only what this command newly enabled");
 
-      // RFC 9051 §6.3.2: no RECENT and no UNSEEN; a LIST response with the mailbox name. The SELECT claims both
+      // RFC 9051 §6.3.2: no RECENT and no UNSEEN; a LIST response with the mailbox name and its attributes. The SELECT claims both
       // messages as recent (RFC 3501 §2.3.2), which only the rev1 session below could ever see.
       assertEquals(List.of(
           "* FLAGS (\\Answered \\Deleted \\Draft \\Flagged \\Seen)",
           "* OK [PERMANENTFLAGS (\\Answered \\Deleted \\Draft \\Flagged \\Seen \\*)] Flags permitted",
           "* 2 EXISTS",
-          "* LIST () \"/\" \"Rev2\"",
+          "* LIST (\\HasNoChildren) \"/\" \"Rev2\"",
           "* OK [UIDVALIDITY " + uidValidity(rev1, "Rev2") + "] UIDs valid",
           "* OK [UIDNEXT 3] Predicted next UID",
           "* OK [MAILBOXID (x)] Ok",
@@ -119,7 +119,7 @@ class ImapRev2IT {
       // RFC 9051 §6.3.2: selecting again first closes the selected mailbox with [CLOSED]; rev1 gets no CLOSED.
       List<String> again = rev2.imap("s2", "EXAMINE INBOX");
       assertEquals("* OK [CLOSED] Previous mailbox closed", again.get(0), again.toString());
-      assertTrue(again.contains("* LIST () \"/\" \"INBOX\""), again.toString());
+      assertTrue(again.contains("* LIST (\\HasNoChildren) \"/\" \"INBOX\""), again.toString());
       List<String> rev1Again = rev1.imap("s3", "EXAMINE INBOX");
       assertTrue(rev1Again.stream().noneMatch(l -> l.contains("[CLOSED]")), rev1Again.toString());
 

@@ -167,6 +167,8 @@ public final class ImapSession implements ProtocolSession {
   private boolean rev2;
   /** RFC 7162 §3.2.3: QRESYNC, only ever switched on by ENABLE, also for the rest of the connection. */
   private boolean qResync;
+  /** The LIST line for the mailbox being opened by SELECT/EXAMINE in an IMAP4rev2 session (RFC 9051 §6.3.2), or null. */
+  private String selectList;
   /** The QRESYNC argument of the SELECT/EXAMINE whose mailbox is being opened, or null. */
   private QResync.Resync resyncing;
 
@@ -912,8 +914,16 @@ public final class ImapSession implements ProtocolSession {
     state = State.AUTHENTICATED;
     condStore |= params.condStore(); // RFC 7162 §3.1.8: SELECT/EXAMINE (CONDSTORE) enables it
     resyncing = params.resync();
-    withFolder(tag, name, ImapResponse.NONEXISTENT, address ->
-        openMailbox(tag, name, address, readOnly, readOnly ? "EXAMINE" : "SELECT", List.of(), listener));
+    withFolders(tag, f -> {
+      Folder folder = f.folder(name);
+      if (folder == null || folder.noselect()) {
+        no(tag, ImapResponse.NONEXISTENT);
+        return;
+      }
+      selectList = rev2 ? Rev2.selectList(f, name, utf8Names()) : null;
+      openMailbox(tag, name, new MailboxAddress(user, folder.mailboxId()), readOnly, readOnly ? "EXAMINE" : "SELECT",
+          List.of(), listener);
+    });
   }
 
   private void status(String tag, ImapArgs args) throws ImapParseException {
@@ -983,6 +993,7 @@ public final class ImapSession implements ProtocolSession {
   private void onMailboxOpened(MailboxOpened m) {
     if (m.failure() != null) {
       resyncing = null;
+      selectList = null;
       storageFailed(m.tag(), m.failure());
       return;
     }
@@ -1000,13 +1011,14 @@ public final class ImapSession implements ProtocolSession {
     untagged(view.keywords.flagsResponse());
     untagged(view.keywords.permanentFlagsResponse(m.readOnly()));
     untagged(view.exists() + " EXISTS");
-    if (rev2) {
-      untagged(Rev2.selectList(DELIMITER, MailboxNames.quoted(m.name(), utf8Names())));
-    } else {
+    if (!rev2) {
       untagged(view.recentCount() + " RECENT");
+    } else if (selectList != null) {
+      untagged(selectList);
     }
+    selectList = null;
     List<MessageMeta> all = view.all();
-    for (int i = 0; i < all.size() && !rev2; i++) {
+    for (int i = 0; i < all.size() && !view.hidesRecent; i++) { // RFC 9051 §6.3.2 lists no UNSEEN
       if (!all.get(i).hasFlag("\\Seen")) {
         untagged("OK [UNSEEN " + (i + 1) + "] First unseen");
         break;

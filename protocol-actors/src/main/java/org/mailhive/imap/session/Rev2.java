@@ -1,8 +1,10 @@
 package org.mailhive.imap.session;
 
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.mailhive.account.AccountProtocol;
 import org.mailhive.imap.command.SearchReturn;
-import org.mailhive.imap.response.ImapResponse;
 
 /**
  * What changes in a session once the client has sent {@code ENABLE IMAP4rev2} (RFC 9051 §6.3.1). The server
@@ -12,8 +14,8 @@ import org.mailhive.imap.response.ImapResponse;
  *   <li>answers SEARCH without RETURN as {@code RETURN (ALL)} in ESEARCH form (RFC 9051 §6.4.4, §7.3.4), since
  *       IMAP4rev2 has no {@code * SEARCH} response;</li>
  *   <li>shows no {@code \Recent} flag and no {@code RECENT} response (RFC 9051 Appendix E item 6 removed them);</li>
- *   <li>answers SELECT/EXAMINE with a {@code LIST} response for the mailbox (RFC 9051 §6.3.2 "MUST return a LIST
- *       response with the mailbox name") and without the UNSEEN response code, which IMAP4rev2 dropped;</li>
+ *   <li>answers SELECT/EXAMINE with a {@code LIST} response for the mailbox (RFC 9051 §6.3.2) instead of RECENT,
+ *       and without the UNSEEN response code, which RFC 9051 §6.3.2 no longer lists;</li>
  *   <li>sends {@code OK [CLOSED]} when a SELECT/EXAMINE replaces a selected mailbox (RFC 9051 §6.3.2);</li>
  *   <li>writes and reads mailbox names as UTF-8 (RFC 9051 §5.1), as after ENABLE UTF8=ACCEPT.</li>
  * </ul>
@@ -32,11 +34,15 @@ final class Rev2 {
   }
 
   /**
-   * The LIST response SELECT/EXAMINE sends (RFC 9051 §6.3.2). The attributes "MAY be accurate"; none are given,
-   * as in the RFC's own example ({@code * LIST () "/" INBOX}). {@code quotedName} is the name as the session
-   * writes it.
+   * The LIST response SELECT/EXAMINE sends (RFC 9051 §6.3.2: "The server MUST return a LIST response with the
+   * mailbox name. The list of mailbox attributes MUST be accurate."): the line a plain {@code LIST "" name} gives,
+   * so the attributes (\HasChildren or \HasNoChildren, special use) are the ones LIST shows.
    */
-  static String selectList(String delimiter, String quotedName) {
-    return "LIST () " + ImapResponse.astring(delimiter) + " " + quotedName;
+  static String selectList(AccountProtocol.Folders folders, String name, boolean utf8Names) {
+    List<ListCommand.Line> lines =
+        new ListCommand(Set.of(), "", List.of(name), Set.of(), List.of(), utf8Names).lines(folders);
+    // SELECT only gets here for a folder that exists, so the pattern (the name itself: no wildcards are allowed in
+    // names) matches it; the fallback only keeps the MUST should the folders have changed in between.
+    return lines.isEmpty() ? "LIST () \"/\" " + MailboxNames.quoted(name, utf8Names) : lines.get(0).text();
   }
 }

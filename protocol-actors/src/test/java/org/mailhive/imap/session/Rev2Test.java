@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mailhive.account.AccountProtocol;
+import org.mailhive.account.Folder;
 import org.mailhive.imap.command.SearchReturn;
 
 class Rev2Test {
@@ -28,8 +30,13 @@ class Rev2Test {
   }
 
   @Test
-  void selectListsTheMailboxWithoutAttributes() {
-    assertEquals("LIST () \"/\" \"INBOX\"", Rev2.selectList("/", MailboxNames.quoted("INBOX", true)));
-    assertEquals("LIST () \"/\" \"Entwürfe\"", Rev2.selectList("/", MailboxNames.quoted("Entw&APw-rfe", true)));
+  void selectListsTheMailboxWithTheAttributesListGives() {
+    AccountProtocol.Folders folders = new AccountProtocol.Folders(List.of(
+        new Folder("INBOX", "m1", "", false), new Folder("Sent", "m2", "\\Sent", false),
+        new Folder("Entw&APw-rfe", "m3", "", false), new Folder("Entw&APw-rfe/Alt", "m4", "", false)),
+        List.of("INBOX"));
+    assertEquals("LIST (\\HasNoChildren) \"/\" \"INBOX\"", Rev2.selectList(folders, "INBOX", true));
+    assertEquals("LIST (\\HasNoChildren \\Sent) \"/\" \"Sent\"", Rev2.selectList(folders, "Sent", true));
+    assertEquals("LIST (\\HasChildren) \"/\" \"Entwürfe\"", Rev2.selectList(folders, "Entw&APw-rfe", true));
   }
 }
