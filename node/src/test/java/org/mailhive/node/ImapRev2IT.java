@@ -116,6 +116,12 @@ class ImapRev2IT {
       assertEquals(List.of("* ESEARCH (TAG \"a5\") ALL 1:3", "a5 OK SEARCH completed"), rev2.imap("a5", "SEARCH ALL"));
       assertEquals(List.of("* SEARCH 1 2 3", "b3 OK SEARCH completed"), rev1.imap("b3", "SEARCH ALL"));
 
+      // RFC 9051 Appendix E item 21: every unsolicited FETCH carries the UID in IMAP4rev2, not in IMAP4rev1.
+      assertEquals(List.of("st OK STORE completed"), rev1.imap("st", "STORE 1 +FLAGS.SILENT (\\Flagged)"));
+      assertEquals(List.of("* 1 FETCH (UID 1 FLAGS (\\Flagged))", "n4 OK NOOP completed"), rev2.imap("n4", "NOOP"));
+      assertEquals(List.of("st2 OK STORE completed"), rev2.imap("st2", "STORE 2 +FLAGS.SILENT (\\Flagged)"));
+      assertEquals(List.of("* 2 FETCH (FLAGS (\\Flagged))", "n5 OK NOOP completed"), rev1.imap("n5", "NOOP"));
+
       // RFC 9051 §6.3.2: selecting again first closes the selected mailbox with [CLOSED]; rev1 gets no CLOSED.
       List<String> again = rev2.imap("s2", "EXAMINE INBOX");
       assertEquals("* OK [CLOSED] Previous mailbox closed", again.get(0), again.toString());

@@ -1006,7 +1006,7 @@ public final class ImapSession implements ProtocolSession {
     }
     Set<Long> kept = keptRecent.remove(m.address());
     view = new MailboxView(m.address(), m.readOnly(), o, kept == null ? Set.of() : kept);
-    view.hidesRecent = rev2;
+    view.imap4rev2 = rev2;
     state = State.SELECTED;
     untagged(view.keywords.flagsResponse());
     untagged(view.keywords.permanentFlagsResponse(m.readOnly()));
@@ -1018,7 +1018,7 @@ public final class ImapSession implements ProtocolSession {
     }
     selectList = null;
     List<MessageMeta> all = view.all();
-    for (int i = 0; i < all.size() && !view.hidesRecent; i++) { // RFC 9051 §6.3.2 lists no UNSEEN
+    for (int i = 0; i < all.size() && !view.imap4rev2; i++) { // RFC 9051 §6.3.2 lists no UNSEEN
       if (!all.get(i).hasFlag("\\Seen")) {
         untagged("OK [UNSEEN " + (i + 1) + "] First unseen");
         break;
@@ -1615,7 +1615,7 @@ public final class ImapSession implements ProtocolSession {
     if (newlyRev2) {
       rev2 = true;
       if (view != null) {
-        view.hidesRecent = true;
+        view.imap4rev2 = true;
       }
     }
     untagged("ENABLED" + (newlyCondStore ? " " + CondStore.CAPABILITY : "")
