@@ -71,7 +71,7 @@ import org.mailhive.shard.MailboxAddress;
 import org.mailhive.shard.MailboxSharding;
 
 /**
- * One IMAP4rev1 session (RFC 3501). Decoded commands wait in a queue and run one at a time: a command that
+ * One IMAP4rev1 session (RFC 3501), or IMAP4rev2 (RFC 9051) once the client enables it (see {@link Rev2}). Decoded commands wait in a queue and run one at a time: a command that
  * needs storage asks the mailbox entity and the session resumes when the answer arrives, so the tagged OK of a
  * write is sent only after the journal has it. Untagged updates pushed by the mailbox are held in the
  * {@link MailboxView} and reported when RFC 3501 allows.
@@ -163,8 +163,12 @@ public final class ImapSession implements ProtocolSession {
   private boolean selectedDeleted;
   /** RFC 6855 §3: after ENABLE UTF8=ACCEPT, mailbox names are UTF-8 both ways (see {@link MailboxNames}). */
   private boolean utf8Accept;
+  /** RFC 9051 §6.3.1: after ENABLE IMAP4rev2 the session follows {@link Rev2}, for the rest of the connection. */
+  private boolean rev2;
   /** RFC 7162 §3.2.3: QRESYNC, only ever switched on by ENABLE, also for the rest of the connection. */
   private boolean qResync;
+  /** The LIST line for the mailbox being opened by SELECT/EXAMINE in an IMAP4rev2 session (RFC 9051 §6.3.2), or null. */
+  private String selectList;
   /** The QRESYNC argument of the SELECT/EXAMINE whose mailbox is being opened, or null. */
   private QResync.Resync resyncing;
 
@@ -411,7 +415,7 @@ public final class ImapSession implements ProtocolSession {
       if (view != null) {
         args.savedResult(view.savedResult);
       }
-      args.utf8Accepted(utf8Accept);
+      args.utf8Accepted(utf8Names());
       row.handler().run(tag, args);
     } catch (ImapParseException e) {
       bad(tag, "[PARSE] " + LogText.clean(e.getMessage()));
@@ -424,7 +428,7 @@ public final class ImapSession implements ProtocolSession {
   // ---- any state ----
 
   private String capabilities() {
-    StringBuilder caps = new StringBuilder("IMAP4rev1 LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
+    StringBuilder caps = new StringBuilder("IMAP4rev1 " + Rev2.CAPABILITY + " LITERAL+ SASL-IR UIDPLUS UNSELECT MOVE IDLE NAMESPACE ID ENABLE"
         + " CHILDREN SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE " + QuotaCommand.CAPABILITIES + " " + CondStore.CAPABILITY + " " + QResync.CAPABILITY + " APPENDLIMIT=")
         .append(settings.maxLiteralSize());
     caps.append(' ').append(SearchReturn.CAPABILITIES).append(' ').append(ListCommand.CAPABILITIES);
@@ -847,7 +851,7 @@ public final class ImapSession implements ProtocolSession {
     args.end();
     withFolders(tag, f -> {
       LsubLines.of(full, f, DELIMITER).forEach((name, attrs) ->
-          untagged("LSUB (" + attrs + ") \"" + DELIMITER + "\" " + MailboxNames.quoted(name, utf8Accept)));
+          untagged("LSUB (" + attrs + ") \"" + DELIMITER + "\" " + MailboxNames.quoted(name, utf8Names())));
       reportSafe();
       ok(tag, "LSUB completed");
     });
@@ -875,7 +879,7 @@ public final class ImapSession implements ProtocolSession {
           untagged(line.text());
           if (line.status() != null) {
             String name = line.status().name();
-            untagged("STATUS " + MailboxNames.quoted(name, utf8Accept) + " ("
+            untagged("STATUS " + MailboxNames.quoted(name, utf8Names()) + " ("
                 + statusValues(cmd.statusItems(), opened.get(name).join(),
                 new MailboxAddress(user, line.status().mailboxId())) + ")");
           }
@@ -901,7 +905,7 @@ public final class ImapSession implements ProtocolSession {
     keptRecent.clear();
     if (view != null) {
       keptRecent.put(view.address, view.ownedRecent());
-      if (qResync) {
+      if (qResync || rev2) { // RFC 7162 §3.2.11, RFC 9051 §6.3.2
         reportSafe(); // what belongs to the old mailbox goes out before the boundary
         untagged(QResync.CLOSED);
       }
@@ -910,8 +914,16 @@ public final class ImapSession implements ProtocolSession {
     state = State.AUTHENTICATED;
     condStore |= params.condStore(); // RFC 7162 §3.1.8: SELECT/EXAMINE (CONDSTORE) enables it
     resyncing = params.resync();
-    withFolder(tag, name, ImapResponse.NONEXISTENT, address ->
-        openMailbox(tag, name, address, readOnly, readOnly ? "EXAMINE" : "SELECT", List.of(), listener));
+    withFolders(tag, f -> {
+      Folder folder = f.folder(name);
+      if (folder == null || folder.noselect()) {
+        no(tag, ImapResponse.NONEXISTENT);
+        return;
+      }
+      selectList = rev2 ? Rev2.selectList(f, name, utf8Names()) : null;
+      openMailbox(tag, name, new MailboxAddress(user, folder.mailboxId()), readOnly, readOnly ? "EXAMINE" : "SELECT",
+          List.of(), listener);
+    });
   }
 
   private void status(String tag, ImapArgs args) throws ImapParseException {
@@ -981,25 +993,32 @@ public final class ImapSession implements ProtocolSession {
   private void onMailboxOpened(MailboxOpened m) {
     if (m.failure() != null) {
       resyncing = null;
+      selectList = null;
       storageFailed(m.tag(), m.failure());
       return;
     }
     MailboxProtocol.Opened o = m.opened();
     if (m.purpose().equals("STATUS")) {
-      untagged("STATUS " + MailboxNames.quoted(m.name(), utf8Accept) + " (" + statusValues(m.items(), o, m.address()) + ")");
+      untagged("STATUS " + MailboxNames.quoted(m.name(), utf8Names()) + " (" + statusValues(m.items(), o, m.address()) + ")");
       reportSafe();
       ok(m.tag(), "STATUS completed");
       return;
     }
     Set<Long> kept = keptRecent.remove(m.address());
     view = new MailboxView(m.address(), m.readOnly(), o, kept == null ? Set.of() : kept);
+    view.imap4rev2 = rev2;
     state = State.SELECTED;
     untagged(view.keywords.flagsResponse());
     untagged(view.keywords.permanentFlagsResponse(m.readOnly()));
     untagged(view.exists() + " EXISTS");
-    untagged(view.recentCount() + " RECENT");
+    if (!rev2) {
+      untagged(view.recentCount() + " RECENT");
+    } else if (selectList != null) {
+      untagged(selectList);
+    }
+    selectList = null;
     List<MessageMeta> all = view.all();
-    for (int i = 0; i < all.size(); i++) {
+    for (int i = 0; i < all.size() && !view.imap4rev2; i++) { // RFC 9051 §6.3.2 lists no UNSEEN
       if (!all.get(i).hasFlag("\\Seen")) {
         untagged("OK [UNSEEN " + (i + 1) + "] First unseen");
         break;
@@ -1432,7 +1451,7 @@ public final class ImapSession implements ProtocolSession {
       }
       throw e;
     }
-    search(tag, cmd, returns);
+    search(tag, cmd, rev2 ? Rev2.searchReturn(returns) : returns);
   }
 
   private void search(String tag, SearchCommand cmd, SearchReturn returns) {
@@ -1577,7 +1596,7 @@ public final class ImapSession implements ProtocolSession {
     }
     args.end();
     // RFC 5161 §3.1: ENABLED lists what this command newly enabled; unknown names are ignored. Of the extensions
-    // ENABLE can switch on CONDSTORE, QRESYNC and UTF8=ACCEPT.
+    // ENABLE can switch on CONDSTORE, QRESYNC, UTF8=ACCEPT and IMAP4rev2 (RFC 9051 §6.3.1).
     boolean newlyCondStore = !condStore && asked.stream().anyMatch(CondStore.CAPABILITY::equalsIgnoreCase);
     boolean newlyQResync = !qResync && asked.stream().anyMatch(QResync.CAPABILITY::equalsIgnoreCase);
     if (newlyQResync) {
@@ -1592,8 +1611,16 @@ public final class ImapSession implements ProtocolSession {
     }
     boolean utf8 = !utf8Accept && asked.stream().anyMatch(MailboxNames.CAPABILITY::equalsIgnoreCase);
     utf8Accept |= utf8;
+    boolean newlyRev2 = !rev2 && asked.stream().anyMatch(Rev2.CAPABILITY::equalsIgnoreCase);
+    if (newlyRev2) {
+      rev2 = true;
+      if (view != null) {
+        view.imap4rev2 = true;
+      }
+    }
     untagged("ENABLED" + (newlyCondStore ? " " + CondStore.CAPABILITY : "")
-        + (newlyQResync ? " " + QResync.CAPABILITY : "") + (utf8 ? " " + MailboxNames.CAPABILITY : ""));
+        + (newlyQResync ? " " + QResync.CAPABILITY : "") + (utf8 ? " " + MailboxNames.CAPABILITY : "")
+        + (newlyRev2 ? " " + Rev2.CAPABILITY : ""));
     ok(tag, "ENABLE completed");
   }
 
@@ -1601,6 +1628,11 @@ public final class ImapSession implements ProtocolSession {
    * RFC 7162 §3.1: the first CONDSTORE enabling command switches it on for the connection; issued with a mailbox
    * selected, it also reports that mailbox's HIGHESTMODSEQ, which the client did not get at SELECT.
    */
+  /** Mailbox names travel as UTF-8 after ENABLE UTF8=ACCEPT (RFC 6855 §3) or IMAP4rev2 (RFC 9051 §5.1). */
+  private boolean utf8Names() {
+    return utf8Accept || rev2;
+  }
+
   private void enableCondStore() {
     if (condStore) {
       return;

@@ -11,7 +11,8 @@ import org.mailhive.imap.response.ImapResponse;
 final class MailboxNames {
   private MailboxNames() {}
 
-  /** RFC 6855 §3; enabled per session with ENABLE (RFC 5161). IMAP4rev2, which implies it, is not advertised. */
+  /** RFC 6855 §3; enabled per session with ENABLE (RFC 5161). ENABLE IMAP4rev2 also
+   * switches names to UTF-8 (RFC 9051 §5.1, see {@link Rev2}). */
   static final String CAPABILITY = "UTF8=ACCEPT";
 
   /** The name as an IMAP string for this session: modified UTF-7 as stored, or decoded to UTF-8. */

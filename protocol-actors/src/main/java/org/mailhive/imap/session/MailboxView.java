@@ -47,6 +47,11 @@ final class MailboxView {
    * view starts empty, which is the reset SELECT, EXAMINE, CLOSE and UNSELECT need.
    */
   SequenceSet savedResult = SequenceSet.savedResult(List.of());
+  /**
+   * After ENABLE IMAP4rev2 (RFC 9051 Appendix E items 12 and 21): no \Recent flag, no "* n RECENT" response, and
+   * every unsolicited FETCH carries the UID.
+   */
+  boolean imap4rev2;
   /** RFC 7162 §3.1: once CONDSTORE is enabled, every unsolicited FETCH carries MODSEQ. */
   boolean withModSeq;
   /** RFC 7162 §3.2.10: once QRESYNC is enabled, removals go out as "* VANISHED uids" rather than "* n EXPUNGE". */
@@ -82,8 +87,12 @@ final class MailboxView {
     return highestModSeq;
   }
 
+  /**
+   * Whether the message shows as \Recent here: never after ENABLE IMAP4rev2, which removed the flag (RFC 9051
+   * Appendix E); the set is still kept, so what this session claimed survives a re-SELECT as before.
+   */
   boolean isRecent(long uid) {
-    return recent.contains(uid);
+    return !imap4rev2 && recent.contains(uid);
   }
 
   Set<Long> ownedRecent() {
@@ -217,9 +226,10 @@ final class MailboxView {
       if (seq > 0 && !pendingRemoved.contains(u.uid()) && messages.get(seq - 1).modSeq() < u.modSeq()) {
         messages.set(seq - 1, messages.get(seq - 1).withFlags(u.flags(), u.modSeq()));
         highestModSeq = Math.max(highestModSeq, u.modSeq());
-        // RFC 7162 §3.1: once CONDSTORE is on, every unsolicited FETCH carries the UID as well as MODSEQ.
-        untagged.accept(seq + " FETCH (" + (withUid || withModSeq ? "UID " + u.uid() + " " : "") + "FLAGS "
-            + FetchRenderer.flags(messages.get(seq - 1), recent.contains(u.uid()))
+        // RFC 7162 §3.1: once CONDSTORE is on, every unsolicited FETCH carries the UID as well as MODSEQ; RFC 9051
+        // §7.5.2 asks the same of IMAP4rev2.
+        untagged.accept(seq + " FETCH (" + (withUid || withModSeq || imap4rev2 ? "UID " + u.uid() + " " : "") + "FLAGS "
+            + FetchRenderer.flags(messages.get(seq - 1), isRecent(u.uid()))
             + (withModSeq ? " " + CondStore.fetchItem(u.modSeq()) : "") + ")");
       }
     }
@@ -238,7 +248,7 @@ final class MailboxView {
     if (messages.size() != before) {
       untagged.accept(messages.size() + " EXISTS");
       // RFC 3501 §7.3.2: RECENT goes with EXISTS whenever the number of recent messages changed.
-      if (recent.size() != reportedRecent) {
+      if (recent.size() != reportedRecent && !imap4rev2) {
         reportedRecent = recent.size();
         untagged.accept(reportedRecent + " RECENT");
       }
@@ -272,7 +282,7 @@ final class MailboxView {
     reportSafe(untagged, withUid);
     // RFC 3501 §7.3.2: RECENT is sent "if the size of the mailbox changes", and an expunge changes it; Dovecot
     // likewise sends the new count whenever it differs from the last one reported.
-    if (recent.size() != reportedRecent) {
+    if (recent.size() != reportedRecent && !imap4rev2) {
       reportedRecent = recent.size();
       untagged.accept(reportedRecent + " RECENT");
     }

@@ -74,4 +74,27 @@ class MailboxViewTest {
     view.reportAll(out::add, false);
     assertEquals(List.of("3 EXPUNGE", "4 EXISTS", "3 RECENT"), out);
   }
+
+  @Test
+  void afterImap4rev2NoMessageIsRecentNoRecentResponseIsSentAndFlagUpdatesCarryTheUid() {
+    MailboxView view = view();
+    view.imap4rev2 = true;
+    view.onChange(new MailboxProtocol.FlagsUpdated(List.of(new UidFlags(2, List.of("\\Seen"), 9))));
+    view.removeOwn(List.of(3L));
+    List<String> out = new ArrayList<>();
+    view.reportAll(out::add, false);
+    assertEquals(List.of("3 EXPUNGE", "2 FETCH (UID 2 FLAGS (\\Seen))"), out);
+    assertEquals(false, view.isRecent(2));
+    assertEquals(Set.of(2L), view.ownedRecent()); // still claimed, should the session re-select under IMAP4rev1 rules
+  }
+
+  @Test
+  void afterImap4rev2ANewRecentMessageIsAnnouncedByExistsAlone() {
+    MailboxView view = view();
+    view.imap4rev2 = true;
+    view.onChange(new MailboxProtocol.MessagesAdded(List.of(message(4)), true));
+    List<String> out = new ArrayList<>();
+    view.reportSafe(out::add, false);
+    assertEquals(List.of("4 EXISTS"), out);
+  }
 }
