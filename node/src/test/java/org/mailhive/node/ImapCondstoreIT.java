@@ -36,10 +36,7 @@ class ImapCondstoreIT {
   }
 
   private LineClient login() throws Exception {
-    LineClient c = new LineClient(node.imapPort());
-    c.line();
-    assertTrue(LineClient.last(c.imap("l", "LOGIN demo@localhost \"" + node.password() + "\"")).startsWith("l OK"));
-    return c;
+    return node.imapLoggedIn();
   }
 
   private static void createWith(LineClient c, String mailbox, int messages) throws Exception {

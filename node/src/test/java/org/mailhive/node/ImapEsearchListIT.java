@@ -30,10 +30,7 @@ class ImapEsearchListIT {
   }
 
   private LineClient login() throws Exception {
-    LineClient c = new LineClient(node.imapPort());
-    c.line();
-    assertTrue(LineClient.last(c.imap("l", "LOGIN demo@localhost \"" + node.password() + "\"")).startsWith("l OK"));
-    return c;
+    return node.imapLoggedIn();
   }
 
   /** A new folder with nine messages (UIDs 1 to 9), 2, 3, 4 and 9 \Flagged, selected. */

@@ -45,10 +45,7 @@ class ImapMalformedCommandsIT {
   }
 
   private LineClient loggedIn() throws Exception {
-    LineClient c = new LineClient(node.imapPort());
-    c.line();
-    assertTrue(LineClient.last(c.imap("l", "LOGIN demo@localhost \"" + node.password() + "\"")).startsWith("l OK"));
-    return c;
+    return node.imapLoggedIn();
   }
 
   enum In { NOT_AUTHENTICATED, SELECTED }

@@ -42,9 +42,7 @@ class ImapQresyncIT {
   }
 
   private LineClient login(boolean qresync) throws Exception {
-    LineClient c = new LineClient(node.imapPort());
-    c.line();
-    assertTrue(LineClient.last(c.imap("l", "LOGIN demo@localhost \"" + node.password() + "\"")).startsWith("l OK"));
+    LineClient c = node.imapLoggedIn();
     if (qresync) {
       List<String> enabled = c.imap("en", "ENABLE QRESYNC");
       assertEquals(List.of("* ENABLED QRESYNC", "en OK ENABLE completed"), enabled);

@@ -29,10 +29,7 @@ class ImapRecentIT {
   }
 
   private LineClient login() throws Exception {
-    LineClient c = new LineClient(node.imapPort());
-    c.line();
-    assertTrue(LineClient.last(c.imap("l", "LOGIN demo@localhost \"" + node.password() + "\"")).startsWith("l OK"));
-    return c;
+    return node.imapLoggedIn();
   }
 
   private static void append(LineClient c, String mailbox) throws Exception {

@@ -31,10 +31,7 @@ class ImapRev2IT {
   }
 
   private LineClient login() throws Exception {
-    LineClient c = new LineClient(node.imapPort());
-    c.line();
-    assertTrue(LineClient.last(c.imap("l", "LOGIN demo@localhost \"" + node.password() + "\"")).startsWith("l OK"));
-    return c;
+    return node.imapLoggedIn();
   }
 
   private static void append(LineClient c, String mailbox, String subject) throws Exception {

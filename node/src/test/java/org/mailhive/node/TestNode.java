@@ -72,6 +72,18 @@ final class TestNode implements AutoCloseable {
     return node.port("imaps").getPort();
   }
 
+  /** A plain IMAP connection on which the demo user is logged in (the LOGIN's OK checked). */
+  LineClient imapLoggedIn() throws Exception {
+    LineClient c = new LineClient(imapPort());
+    c.line();
+    String ok = LineClient.last(c.imap("l", "LOGIN demo@localhost \"" + password() + "\""));
+    if (!ok.startsWith("l OK")) {
+      c.close();
+      throw new AssertionError("demo login refused: " + ok);
+    }
+    return c;
+  }
+
   String password() throws Exception {
     return Files.readString(dataDir.resolve("demo-password"), StandardCharsets.UTF_8).trim();
   }
