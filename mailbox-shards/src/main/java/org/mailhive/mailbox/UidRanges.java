@@ -23,13 +23,21 @@ public record UidRanges(List<Range> ranges) implements CborSerializable {
   }
 
   public static UidRanges of(Collection<Long> uids) {
-    List<Range> out = new ArrayList<>();
-    long first = -1;
-    long last = -1;
-    for (long uid : new TreeSet<>(uids)) {
+    Runs runs = new Runs();
+    new TreeSet<>(uids).forEach(runs::add);
+    return runs.build();
+  }
+
+  /** Collects ascending UIDs into ranges, joining each UID that follows the previous one. */
+  private static final class Runs {
+    private final List<Range> out = new ArrayList<>();
+    private long first = -1;
+    private long last = -1;
+
+    void add(long uid) {
       if (first >= 0 && uid == last + 1) {
         last = uid;
-        continue;
+        return;
       }
       if (first >= 0) {
         out.add(new Range(first, last));
@@ -37,10 +45,13 @@ public record UidRanges(List<Range> ranges) implements CborSerializable {
       first = uid;
       last = uid;
     }
-    if (first >= 0) {
-      out.add(new Range(first, last));
+
+    UidRanges build() {
+      if (first >= 0) {
+        out.add(new Range(first, last));
+      }
+      return new UidRanges(out);
     }
-    return new UidRanges(out);
   }
 
   /** Normalises ranges written in any order, overlapping or touching (first and last of each in either order). */
@@ -137,29 +148,15 @@ public record UidRanges(List<Range> ranges) implements CborSerializable {
    * mailbox, or a client's own known-uids).
    */
   public UidRanges filter(LongPredicate keep) {
-    List<Range> out = new ArrayList<>();
-    long first = -1;
-    long last = -1;
+    Runs runs = new Runs();
     for (Range r : ranges) {
       for (long uid = r.first(); uid <= r.last(); uid++) {
-        if (!keep.test(uid)) {
-          continue;
+        if (keep.test(uid)) {
+          runs.add(uid);
         }
-        if (first >= 0 && uid == last + 1) {
-          last = uid;
-          continue;
-        }
-        if (first >= 0) {
-          out.add(new Range(first, last));
-        }
-        first = uid;
-        last = uid;
       }
     }
-    if (first >= 0) {
-      out.add(new Range(first, last));
-    }
-    return new UidRanges(out);
+    return runs.build();
   }
 
   /** IMAP uid-set text ("1:3,7"), or "" for the empty set. */
