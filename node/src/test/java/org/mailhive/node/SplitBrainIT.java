@@ -256,6 +256,14 @@ class SplitBrainIT {
    * Starts an SMTP transaction with every user against the stopped node from another thread: it connects (the
    * kernel completes the handshake) and waits for the greeting, which comes only after SIGCONT, if at all.
    */
+  /** What the clients that had connected to the paused node got once it ran again (printed for the reader). */
+  private void printAnswersTo(List<CompletableFuture<String>> lateClients, int paused) throws Exception {
+    for (CompletableFuture<String> c : lateClients) {
+      System.out.println("SplitBrainIT: client of the paused " + host(paused) + " after SIGCONT: "
+          + c.get(90, TimeUnit.SECONDS));
+    }
+  }
+
   private List<CompletableFuture<String>> clientsOfTheStoppedNode(int stopped) {
     List<CompletableFuture<String>> out = new ArrayList<>();
     for (int u = 1; u <= USERS; u += 3) {
@@ -315,10 +323,7 @@ class SplitBrainIT {
         host(0) + " did not remove " + host(1));
     nodes[1].resume();
     deliverToEveryUserThrough(0);
-    for (CompletableFuture<String> c : lateClients) {
-      System.out.println("SplitBrainIT: client of the paused " + host(1) + " after SIGCONT: "
-          + c.get(90, TimeUnit.SECONDS));
-    }
+    printAnswersTo(lateClients, 1);
     restartAfterItEnded(1, 2);
     deliverToEveryUserThrough(1);
     assertEveryAcknowledgedMessageExactlyOnce();
@@ -330,10 +335,7 @@ class SplitBrainIT {
         host(1) + " kept running without the lowest-address node; see " + nodes[1].log);
     nodes[0].resume();
     deliverToEveryUserThrough(0);
-    for (CompletableFuture<String> c : lateClients) {
-      System.out.println("SplitBrainIT: client of the paused " + host(0) + " after SIGCONT: "
-          + c.get(90, TimeUnit.SECONDS));
-    }
+    printAnswersTo(lateClients, 0);
     restartAfterItEnded(1, 3);
     deliverToEveryUserThrough(1);
     assertEveryAcknowledgedMessageExactlyOnce();
