@@ -252,10 +252,6 @@ class SplitBrainIT {
     }
   }
 
-  /**
-   * Starts an SMTP transaction with every user against the stopped node from another thread: it connects (the
-   * kernel completes the handshake) and waits for the greeting, which comes only after SIGCONT, if at all.
-   */
   /** What the clients that had connected to the paused node got once it ran again (printed for the reader). */
   private void printAnswersTo(List<CompletableFuture<String>> lateClients, int paused) throws Exception {
     for (CompletableFuture<String> c : lateClients) {
@@ -264,6 +260,10 @@ class SplitBrainIT {
     }
   }
 
+  /**
+   * Starts an SMTP transaction with every user against the stopped node from another thread: it connects (the
+   * kernel completes the handshake) and waits for the greeting, which comes only after SIGCONT, if at all.
+   */
   private List<CompletableFuture<String>> clientsOfTheStoppedNode(int stopped) {
     List<CompletableFuture<String>> out = new ArrayList<>();
     for (int u = 1; u <= USERS; u += 3) {
