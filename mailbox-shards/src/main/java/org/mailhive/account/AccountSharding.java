@@ -1,10 +1,15 @@
 package org.mailhive.account;
 
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.mailhive.shard.HandOffRetry;
 import org.mailhive.shard.MailboxSharding;
 import org.mailhive.shard.UserShardExtractor;
 
@@ -18,9 +23,11 @@ public final class AccountSharding {
       EntityTypeKey.create(AccountProtocol.Command.class, "Account");
 
   private final ClusterSharding sharding;
+  private final HandOffRetry retry;
 
-  private AccountSharding(ClusterSharding sharding) {
+  private AccountSharding(ClusterSharding sharding, HandOffRetry retry) {
     this.sharding = sharding;
+    this.retry = retry;
   }
 
   public static AccountSharding init(ActorSystem<?> system, int shardCount) {
@@ -29,7 +36,7 @@ public final class AccountSharding {
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
         .withRole(MailboxSharding.STORE_ROLE)
         .withAllocationStrategy(MailboxSharding.allocationStrategy()));
-    return new AccountSharding(sharding);
+    return new AccountSharding(sharding, HandOffRetry.get(system));
   }
 
   public static String entityId(String user) {
@@ -38,5 +45,11 @@ public final class AccountSharding {
 
   public EntityRef<AccountProtocol.Command> account(String user) {
     return sharding.entityRefFor(TYPE_KEY, entityId(user));
+  }
+
+  /** Asks the account entity of {@code user}, again through a fail-over if need be ({@link HandOffRetry}). */
+  public <R> CompletionStage<R> ask(String user, Function<ActorRef<R>, AccountProtocol.Command> message,
+                                    Duration timeout) {
+    return retry.ask(account(user), message, timeout);
   }
 }

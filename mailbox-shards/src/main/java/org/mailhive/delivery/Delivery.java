@@ -123,7 +123,7 @@ public final class Delivery {
               meta.internalDate(), meta.envelope(), meta.bodyStructure(), meta.body()));
         }
         RequestId requestId = RequestId.random();
-        return mailboxes.mailbox(target).<MailboxProtocol.AppendAllReply>ask(
+        return mailboxes.<MailboxProtocol.AppendAllReply>ask(target, 
             replyTo -> new MailboxProtocol.AppendAll(requestId, List.copyOf(batch), replyTo), timeout);
       });
     });
@@ -184,7 +184,7 @@ public final class Delivery {
 
   /** The body of a message of {@code user}, from the store node that keeps that user's bodies. */
   public CompletionStage<ByteString> body(String user, BlobId blobId) {
-    return mailboxes.bodies(user).<BlobProtocol.GetReply>ask(r -> new BlobProtocol.Get(blobId.hex(), r), timeout)
+    return mailboxes.<BlobProtocol.GetReply>askBodies(user, r -> new BlobProtocol.Get(blobId.hex(), r), timeout)
         .thenCompose(reply -> {
           if (reply instanceof BlobProtocol.Body found) {
             return found.body().getSource().limitWeighted(found.size(), chunk -> (long) chunk.size())
@@ -197,7 +197,7 @@ public final class Delivery {
   private CompletionStage<Void> storeBody(String user, BlobId blobId, ByteString message) {
     // A fresh stream per attempt: a SourceRef can be consumed once.
     var ref = Source.from(BodyChunks.of(message, chunkSize)).runWith(StreamRefs.<ByteString>sourceRef(), system);
-    return mailboxes.bodies(user).<BlobProtocol.PutReply>ask(
+    return mailboxes.<BlobProtocol.PutReply>askBodies(user, 
             r -> new BlobProtocol.Put(blobId.hex(), message.size(), ref, r), timeout)
         .thenAccept(reply -> {
           if (!(reply instanceof BlobProtocol.Stored)) {
@@ -259,7 +259,7 @@ public final class Delivery {
     List<CompletableFuture<MailboxProtocol.AppendReply>> replies = new ArrayList<>();
     for (MailboxAddress target : targets) {
       RequestId requestId = RequestId.random();
-      replies.add(mailboxes.mailbox(target).<MailboxProtocol.AppendReply>ask(
+      replies.add(mailboxes.<MailboxProtocol.AppendReply>ask(target, 
           replyTo -> new MailboxProtocol.Append(requestId, blobId.hex(), size, meta.flags(), meta.internalDate(),
               meta.envelope(), meta.bodyStructure(), meta.body(), replyTo), timeout).toCompletableFuture());
     }

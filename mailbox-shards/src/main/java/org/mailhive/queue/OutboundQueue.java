@@ -31,8 +31,8 @@ public final class OutboundQueue {
   public CompletionStage<String> enqueue(ByteString message, String sender, List<String> recipients, long now) {
     String entryId = UUID.randomUUID().toString();
     String partition = partitionOf(entryId);
-    return delivery.store(partition, message).thenCompose(blobId -> queues.partition(partition)
-        .<QueueProtocol.Enqueued>ask(r -> new QueueProtocol.Enqueue(new QueuedMessage(entryId, sender, recipients,
+    return delivery.store(partition, message).thenCompose(blobId -> queues.<QueueProtocol.Enqueued>ask(partition,
+        r -> new QueueProtocol.Enqueue(new QueuedMessage(entryId, sender, recipients,
             blobId.hex(), message.size(), now, 0, now, ""), r), timeout)
         .thenApply(QueueProtocol.Enqueued::entryId));
   }
@@ -50,13 +50,13 @@ public final class OutboundQueue {
   }
 
   public CompletionStage<QueueProtocol.Due> claim(String partition, long now, Duration lease, int max) {
-    return queues.partition(partition).ask(r -> new QueueProtocol.ClaimDue(now, lease.toMillis(), max, r), timeout);
+    return queues.ask(partition, r -> new QueueProtocol.ClaimDue(now, lease.toMillis(), max, r), timeout);
   }
 
   public CompletionStage<QueueProtocol.Recorded> record(String partition, String entryId, List<String> delivered,
                                                         List<String> failed, List<String> deferred,
                                                         long nextAttemptAt, String lastReply) {
-    return queues.partition(partition).ask(r -> new QueueProtocol.RecordAttempt(entryId, delivered, failed, deferred,
+    return queues.ask(partition, r -> new QueueProtocol.RecordAttempt(entryId, delivered, failed, deferred,
         nextAttemptAt, lastReply, r), timeout);
   }
 
@@ -68,7 +68,7 @@ public final class OutboundQueue {
   public CompletionStage<int[]> size() {
     List<CompletableFuture<QueueProtocol.Due>> all = new ArrayList<>();
     for (String p : partitionIds()) {
-      all.add(queues.partition(p).<QueueProtocol.Due>ask(QueueProtocol.Status::new, timeout).toCompletableFuture());
+      all.add(queues.<QueueProtocol.Due>ask(p, QueueProtocol.Status::new, timeout).toCompletableFuture());
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> new int[] {
         all.stream().mapToInt(f -> f.join().queued()).sum(), all.stream().mapToInt(f -> f.join().recipients()).sum()});

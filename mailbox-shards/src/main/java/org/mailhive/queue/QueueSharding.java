@@ -1,10 +1,15 @@
 package org.mailhive.queue;
 
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.mailhive.shard.HandOffRetry;
 import org.mailhive.shard.MailboxSharding;
 import org.mailhive.shard.UserShardExtractor;
 
@@ -20,10 +25,12 @@ public final class QueueSharding {
 
   private final ClusterSharding sharding;
   private final int partitions;
+  private final HandOffRetry retry;
 
-  private QueueSharding(ClusterSharding sharding, int partitions) {
+  private QueueSharding(ClusterSharding sharding, int partitions, HandOffRetry retry) {
     this.sharding = sharding;
     this.partitions = partitions;
+    this.retry = retry;
   }
 
   public static QueueSharding init(ActorSystem<?> system, int shardCount, int partitions) {
@@ -32,7 +39,7 @@ public final class QueueSharding {
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
         .withRole(MailboxSharding.STORE_ROLE)
         .withAllocationStrategy(MailboxSharding.allocationStrategy()));
-    return new QueueSharding(sharding, partitions);
+    return new QueueSharding(sharding, partitions, HandOffRetry.get(system));
   }
 
   public static String partitionId(int n) {
@@ -45,5 +52,11 @@ public final class QueueSharding {
 
   public EntityRef<QueueProtocol.Command> partition(String partitionId) {
     return sharding.entityRefFor(TYPE_KEY, partitionId);
+  }
+
+  /** Asks a queue partition, again through a fail-over if need be ({@link HandOffRetry}). */
+  public <R> CompletionStage<R> ask(String partitionId, Function<ActorRef<R>, QueueProtocol.Command> message,
+                                    Duration timeout) {
+    return retry.ask(partition(partitionId), message, timeout);
   }
 }

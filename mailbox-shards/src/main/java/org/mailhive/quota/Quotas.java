@@ -54,14 +54,14 @@ public final class Quotas {
 
   /** What the user's folders hold now: one ask to the account, then one per folder. */
   public CompletionStage<Usage> usage(String user) {
-    return accounts.account(user).<AccountProtocol.Reply>ask(AccountProtocol.GetFolders::new, timeout)
+    return accounts.<AccountProtocol.Reply>ask(user, AccountProtocol.GetFolders::new, timeout)
         .thenCompose(reply -> {
           List<CompletableFuture<MailboxProtocol.Usage>> asks = new ArrayList<>();
           if (reply instanceof AccountProtocol.Folders folders) {
             for (Folder f : folders.folders()) {
               if (!f.noselect() && !f.mailboxId().isEmpty()) {
-                asks.add(mailboxes.mailbox(new MailboxAddress(user, f.mailboxId()))
-                    .<MailboxProtocol.Usage>ask(MailboxProtocol.GetUsage::new, timeout).toCompletableFuture());
+                asks.add(mailboxes.<MailboxProtocol.Usage>ask(new MailboxAddress(user, f.mailboxId()),
+                    MailboxProtocol.GetUsage::new, timeout).toCompletableFuture());
               }
             }
           }
@@ -96,7 +96,7 @@ public final class Quotas {
     }
     return usage(user).thenCompose(u -> {
       boolean high = quota.atWarningLevel(u, settings.warningPercent());
-      return accounts.account(user).<AccountProtocol.WarningDecision>ask(
+      return accounts.<AccountProtocol.WarningDecision>ask(user, 
               r -> new AccountProtocol.ObserveQuota(high, u.bytes(), u.messages(), r), timeout)
           .thenApply(d -> d.send() ? Optional.of(u) : Optional.<Usage>empty());
     });

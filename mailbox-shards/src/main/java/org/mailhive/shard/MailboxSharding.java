@@ -1,5 +1,9 @@
 package org.mailhive.shard;
 
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -34,9 +38,11 @@ public final class MailboxSharding {
   private static final int PENDING_LISTED_FOR_STATUS = 100_000;
 
   private final ClusterSharding sharding;
+  private final HandOffRetry retry;
 
-  private MailboxSharding(ClusterSharding sharding) {
+  private MailboxSharding(ClusterSharding sharding, HandOffRetry retry) {
     this.sharding = sharding;
+    this.retry = retry;
   }
 
   /**
@@ -77,7 +83,7 @@ public final class MailboxSharding {
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
         .withAllocationStrategy(allocationStrategy())
         .withRole(STORE_ROLE));
-    return new MailboxSharding(sharding);
+    return new MailboxSharding(sharding, HandOffRetry.get(system));
   }
 
   public EntityRef<MailboxProtocol.Command> mailbox(MailboxAddress address) {
@@ -87,5 +93,17 @@ public final class MailboxSharding {
   /** The entity that keeps the message bodies of {@code user}. */
   public EntityRef<BlobProtocol.Command> bodies(String user) {
     return sharding.entityRefFor(BLOB_TYPE_KEY, user);
+  }
+
+  /** Asks a mailbox, again through a fail-over if need be ({@link HandOffRetry}). */
+  public <R> CompletionStage<R> ask(MailboxAddress address,
+                                    Function<ActorRef<R>, MailboxProtocol.Command> message, Duration timeout) {
+    return retry.ask(mailbox(address), message, timeout);
+  }
+
+  /** Asks the body store of {@code user}, again through a fail-over if need be ({@link HandOffRetry}). */
+  public <R> CompletionStage<R> askBodies(String user, Function<ActorRef<R>, BlobProtocol.Command> message,
+                                          Duration timeout) {
+    return retry.ask(bodies(user), message, timeout);
   }
 }

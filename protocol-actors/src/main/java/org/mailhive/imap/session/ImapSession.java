@@ -678,7 +678,7 @@ public final class ImapSession implements ProtocolSession {
 
   private CompletionStage<AccountProtocol.Reply> askAccount(
       Function<ActorRef<AccountProtocol.Reply>, AccountProtocol.Command> message) {
-    return accounts.account(user).ask(message::apply, askTimeout);
+    return accounts.ask(user, message::apply, askTimeout);
   }
 
   /** Runs {@code then} once the future completes, on the actor's thread; the session waits meanwhile. */
@@ -825,7 +825,8 @@ public final class ImapSession implements ProtocolSession {
       // copy then expunge, not atomic; a failure in between leaves the messages in both.
       MailboxAddress inbox = new MailboxAddress(user, INBOX);
       MailboxAddress target = new MailboxAddress(user, f.folder(to).mailboxId());
-      await(tag, mailboxes.mailbox(inbox).<MailboxProtocol.Opened>ask(r -> new MailboxProtocol.Open(null, r), askTimeout), opened ->
+      await(tag, mailboxes.<MailboxProtocol.Opened>ask(inbox, r -> new MailboxProtocol.Open(null, r), askTimeout),
+          opened ->
           await(tag, appendCopies(opened.messages(), target), replies -> {
             List<Long> uids = opened.messages().stream().map(MessageMeta::uid).toList();
             moveOut(tag, inbox, uids, () -> ok(tag, "RENAME completed"));
@@ -870,8 +871,9 @@ public final class ImapSession implements ProtocolSession {
       Map<String, CompletableFuture<MailboxProtocol.Opened>> opened = new HashMap<>();
       for (ListCommand.Line line : lines) {
         if (line.status() != null) {
-          opened.put(line.status().name(), mailboxes.mailbox(new MailboxAddress(user, line.status().mailboxId()))
-              .<MailboxProtocol.Opened>ask(r -> new MailboxProtocol.Open(null, r), askTimeout).toCompletableFuture());
+          opened.put(line.status().name(), mailboxes.<MailboxProtocol.Opened>ask(
+              new MailboxAddress(user, line.status().mailboxId()), r -> new MailboxProtocol.Open(null, r), askTimeout)
+              .toCompletableFuture());
         }
       }
       await(tag, CompletableFuture.allOf(opened.values().toArray(CompletableFuture[]::new)), done -> {
@@ -983,10 +985,11 @@ public final class ImapSession implements ProtocolSession {
   private void openMailbox(String tag, String name, MailboxAddress address, boolean readOnly, String purpose,
                            List<String> items, ActorRef<MailboxProtocol.Change> subscriber) {
     busy = true;
-    conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(address), askTimeout,
+    conn.context().pipeToSelf(mailboxes.<MailboxProtocol.Opened>ask(address,
         // RFC 3501 §2.3.2: SELECT takes \Recent; EXAMINE and STATUS change no per-user state (§6.3.2).
         replyTo -> new MailboxProtocol.Open(subscriber, purpose.equals("SELECT"),
             resyncing == null || subscriber == null ? MailboxProtocol.NO_VANISHED : resyncing.modSeq(), replyTo),
+        askTimeout),
         (opened, ex) -> new MailboxOpened(tag, name, address, readOnly, purpose, items, opened, ex));
   }
 
@@ -1099,7 +1102,7 @@ public final class ImapSession implements ProtocolSession {
   private void vanishedThenFetch(String tag, FetchCommand cmd, List<Integer> resolved) {
     MailboxView asked = view;
     long largest = asked.uidNext() - 1;
-    await(tag, mailboxes.mailbox(asked.address).<MailboxProtocol.Vanished>ask(
+    await(tag, mailboxes.<MailboxProtocol.Vanished>ask(asked.address,
         r -> new MailboxProtocol.GetVanished(cmd.changedSince(), r), askTimeout), v -> {
           UidRanges earlier = v.uids().intersect(QResync.ranges(cmd.set(), largest)).filter(uid -> !asked.knows(uid));
           if (!earlier.none()) {
@@ -1159,9 +1162,9 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     busy = true;
-    conn.context().ask(MailboxProtocol.StoreReply.class, mailboxes.mailbox(view.address), askTimeout,
+    conn.context().pipeToSelf(mailboxes.<MailboxProtocol.StoreReply>ask(view.address,
         replyTo -> new MailboxProtocol.StoreFlags(RequestId.random(), unseen, MailboxProtocol.FlagChange.ADD,
-            List.of("\\Seen"), replyTo),
+            List.of("\\Seen"), replyTo), askTimeout),
         (r, ex) -> new SeenStored(m.tag(), m.cmd(), m.seqs(), m.bodies(), r, ex));
   }
 
@@ -1207,9 +1210,9 @@ public final class ImapSession implements ProtocolSession {
     }
     List<Long> uids = seqs.stream().map(s -> view.bySeq(s).uid()).toList();
     busy = true;
-    conn.context().ask(MailboxProtocol.StoreReply.class, mailboxes.mailbox(view.address), askTimeout,
+    conn.context().pipeToSelf(mailboxes.<MailboxProtocol.StoreReply>ask(view.address,
         replyTo -> new MailboxProtocol.StoreFlags(RequestId.random(), uids, cmd.change(), cmd.flags(),
-            cmd.unchangedSince(), replyTo),
+            cmd.unchangedSince(), replyTo), askTimeout),
         (r, ex) -> new FlagsStored(tag, cmd, r, ex));
   }
 
@@ -1290,8 +1293,8 @@ public final class ImapSession implements ProtocolSession {
       return;
     }
     busy = true;
-    conn.context().ask(MailboxProtocol.ExpungeReply.class, mailboxes.mailbox(view.address), askTimeout,
-        replyTo -> new MailboxProtocol.Expunge(RequestId.random(), uids, replyTo),
+    conn.context().pipeToSelf(mailboxes.<MailboxProtocol.ExpungeReply>ask(view.address,
+        replyTo -> new MailboxProtocol.Expunge(RequestId.random(), uids, replyTo), askTimeout),
         (r, ex) -> new ExpungeDone(tag, command, deselect, r, ex));
   }
 
@@ -1391,11 +1394,11 @@ public final class ImapSession implements ProtocolSession {
       then.run();
       return;
     }
-    var ref = mailboxes.mailbox(source);
-    CompletionStage<MailboxProtocol.ExpungeReply> done = ref.<MailboxProtocol.StoreReply>ask(r ->
+    CompletionStage<MailboxProtocol.ExpungeReply> done = mailboxes.<MailboxProtocol.StoreReply>ask(source, r ->
             new MailboxProtocol.StoreFlags(RequestId.random(), uids, MailboxProtocol.FlagChange.ADD,
                 List.of("\\Deleted"), r), askTimeout)
-        .thenCompose(s -> ref.ask(r -> new MailboxProtocol.Expunge(RequestId.random(), uids, r), askTimeout));
+        .thenCompose(s -> mailboxes.ask(source, r -> new MailboxProtocol.Expunge(RequestId.random(), uids, r),
+            askTimeout));
     await(tag, done, reply -> {
       if (reply instanceof MailboxProtocol.Expunged e && view != null && view.address.equals(source)) {
         view.removeOwn(e.uids(), e.highestModSeq());
@@ -1407,11 +1410,10 @@ public final class ImapSession implements ProtocolSession {
   /** Appends the messages to the target, keeping flags and internal dates; replies in the messages' order. */
   private CompletableFuture<List<MailboxProtocol.AppendReply>> appendCopies(List<MessageMeta> messages,
                                                                           MailboxAddress target) {
-    var ref = mailboxes.mailbox(target);
     List<CompletableFuture<MailboxProtocol.AppendReply>> asks = new ArrayList<>();
     for (MessageMeta m : messages) {
-      asks.add(ref.<MailboxProtocol.AppendReply>ask(r -> new MailboxProtocol.Append(RequestId.random(), m.blobId(),
-          m.size(), m.flags(), m.internalDate(), m.envelope(), m.bodyStructure(), m.body(), r), askTimeout)
+      asks.add(mailboxes.<MailboxProtocol.AppendReply>ask(target, r -> new MailboxProtocol.Append(RequestId.random(),
+          m.blobId(), m.size(), m.flags(), m.internalDate(), m.envelope(), m.bodyStructure(), m.body(), r), askTimeout)
           .toCompletableFuture());
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))

@@ -431,8 +431,8 @@ public final class Pop3Session implements ProtocolSession {
     conn.context().getLog().info("auth_ok proto=pop3 user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
         o.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
     busy = true;
-    conn.context().ask(MailboxProtocol.Opened.class, mailboxes.mailbox(new MailboxAddress(user, INBOX)), askTimeout,
-        replyTo -> new MailboxProtocol.Open(null, replyTo), Opened::new);
+    conn.context().pipeToSelf(mailboxes.<MailboxProtocol.Opened>ask(new MailboxAddress(user, INBOX),
+        replyTo -> new MailboxProtocol.Open(null, replyTo), askTimeout), Opened::new);
   }
 
   /** The failure is already counted and logged by the {@link Authenticator}; this session counts its own. */
@@ -534,19 +534,20 @@ public final class Pop3Session implements ProtocolSession {
       return;
     }
     busy = true;
-    var mailbox = mailboxes.mailbox(new MailboxAddress(user, INBOX));
+    MailboxAddress inbox = new MailboxAddress(user, INBOX);
     CompletionStage<String> seenDone = seen.isEmpty() ? CompletableFuture.completedFuture(null)
-        : mailbox.<MailboxProtocol.StoreReply>ask(r -> new MailboxProtocol.StoreFlags(RequestId.random(), seen,
+        : mailboxes.<MailboxProtocol.StoreReply>ask(inbox, r -> new MailboxProtocol.StoreFlags(RequestId.random(), seen,
             MailboxProtocol.FlagChange.ADD, List.of("\\Seen"), r), askTimeout).thenApply(Pop3Session::storeError);
     // Dovecot's UPDATE: flag the DELE'd messages \Deleted, then expunge exactly those UIDs (not every \Deleted
     // message an IMAP client may have flagged in the meantime).
     CompletionStage<String> done = seenDone.thenCompose(error -> error != null || deleted.isEmpty()
         ? CompletableFuture.completedFuture(error)
-        : mailbox.<MailboxProtocol.StoreReply>ask(r -> new MailboxProtocol.StoreFlags(RequestId.random(), deleted,
-                MailboxProtocol.FlagChange.ADD, List.of("\\Deleted"), r), askTimeout)
+        : mailboxes.<MailboxProtocol.StoreReply>ask(inbox, r -> new MailboxProtocol.StoreFlags(RequestId.random(),
+                deleted, MailboxProtocol.FlagChange.ADD, List.of("\\Deleted"), r), askTimeout)
             .thenCompose(stored -> storeError(stored) != null
                 ? CompletableFuture.completedFuture(storeError(stored))
-                : mailbox.<MailboxProtocol.ExpungeReply>ask(r -> new MailboxProtocol.Expunge(RequestId.random(), deleted, r),
+                : mailboxes.<MailboxProtocol.ExpungeReply>ask(inbox,
+                    r -> new MailboxProtocol.Expunge(RequestId.random(), deleted, r),
                     askTimeout).thenApply(e -> e instanceof MailboxProtocol.Rejected rej ? Rejections.atUpdate(rej.reason()) : null)));
     conn.context().pipeToSelf(done, UpdateDone::new);
   }

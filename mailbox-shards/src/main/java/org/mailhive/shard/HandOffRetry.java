@@ -1,0 +1,121 @@
+package org.mailhive.shard;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a request to a sharded entity once more after the cluster removes a node, so that the request reaches the
+ * shard's new home instead of being lost with the old one.
+ *
+ * <p>Between a store node's crash and its removal from the cluster (about 3 s with our failure detector), the shard
+ * regions on the other nodes still route that node's shards to it, and whatever they send is dropped when the node
+ * is removed. Once it is removed, each region forgets the dead region, asks the coordinator for the shard's new home
+ * and buffers until it has it (the replica node, which already has the journal). So every ask still waiting when a
+ * node is removed is told again, with the same reply-to, a moment later: its reply then comes from the new home and
+ * completes the original ask, and the client sees a slower answer instead of an error.
+ *
+ * <p>A request may therefore reach an entity twice: when the dead node did process it and its events were already
+ * on the replica. Writes carry a {@link org.mailhive.mailbox.RequestId} for that (an append is stored once and the
+ * second answer names the same UID), flag changes and expunges by UID give the same state twice, and reads are
+ * harmless. Folder commands (CREATE, RENAME, DELETE) carry no request id: one that had been applied just before
+ * the crash answers as if the folder already existed (or not), which is what the client would see on a retry of
+ * its own.
+ */
+public final class HandOffRetry implements Extension {
+  private static final Logger LOG = LoggerFactory.getLogger(HandOffRetry.class);
+  /**
+   * From the removal event to the resend: enough for the shard regions, which see the same removal, to drop the
+   * dead node's region first (otherwise the resend would follow the request to the dead node).
+   */
+  static final Duration RESEND_AFTER = Duration.ofMillis(250);
+
+  private static final ExtensionId<HandOffRetry> ID = new ExtensionId<>() {
+    @Override
+    public HandOffRetry createExtension(ActorSystem<?> system) {
+      HandOffRetry retry = new HandOffRetry();
+      system.systemActorOf(retry.watcher(), "handoff-retry", Props.empty());
+      return retry;
+    }
+  };
+
+  /** An ask still waiting for its reply: where it went, what it said, and when it was sent. */
+  private record Waiting(EntityRef<Object> target, Object message, long sentNanos) {}
+
+  private final ConcurrentHashMap<Long, Waiting> waiting = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+
+  private HandOffRetry() {
+  }
+
+  public static HandOffRetry get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  /**
+   * As {@code target.ask(message, timeout)}, and told again if a node leaves the cluster before the reply comes. The
+   * timeout still bounds the whole wait.
+   */
+  @SuppressWarnings("unchecked")
+  public <M, R> CompletionStage<R> ask(EntityRef<M> target, Function<ActorRef<R>, M> message, Duration timeout) {
+    long id = ids.incrementAndGet();
+    CompletionStage<R> reply = target.ask(replyTo -> {
+      M m = message.apply(replyTo);
+      waiting.put(id, new Waiting((EntityRef<Object>) (EntityRef<?>) target, m, System.nanoTime()));
+      return m;
+    }, timeout);
+    return reply.whenComplete((r, failure) -> waiting.remove(id));
+  }
+
+  /** Asks not yet answered; for tests and the admin status. */
+  public int waiting() {
+    return waiting.size();
+  }
+
+  /** Tells every ask sent before {@code removedNanos} again; returns how many. */
+  int resendSentBefore(long removedNanos) {
+    List<Waiting> due = waiting.values().stream().filter(w -> w.sentNanos() - removedNanos < 0).toList();
+    for (Waiting w : due) {
+      w.target().tell(w.message());
+    }
+    return due.size();
+  }
+
+  private record Resend(String node, long removedNanos) {}
+
+  private org.apache.pekko.actor.typed.Behavior<Object> watcher() {
+    return Behaviors.setup(ctx -> {
+      Cluster.get(ctx.getSystem()).subscriptions()
+          .tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberRemoved.class));
+      return Behaviors.withTimers(timers -> Behaviors.receive(Object.class)
+          .onMessage(ClusterEvent.MemberRemoved.class, removed -> {
+            Resend resend = new Resend(removed.member().address().hostPort(), System.nanoTime());
+            timers.startSingleTimer(resend, resend, RESEND_AFTER);
+            return Behaviors.same();
+          })
+          .onMessage(Resend.class, resend -> {
+            int n = resendSentBefore(resend.removedNanos());
+            if (n > 0) {
+              LOG.info("handoff_resend node={} requests={}", resend.node(), n);
+            }
+            return Behaviors.same();
+          })
+          .build());
+    });
+  }
+}
