@@ -9,6 +9,7 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.dispatch.Futures;
 import org.slf4j.Logger;
@@ -61,7 +62,7 @@ public final class RendezvousAllocationStrategy extends ShardCoordinator.Abstrac
   @Override
   public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
                                         Map<ActorRef, IndexedSeq<String>> current) {
-    Map<String, ActorRef> regions = regionsByNode(current.keySet());
+    Map<String, ActorRef> regions = reachable(regionsByNode(current.keySet()));
     String node = RendezvousPlacement.primary(shardId, weights(regions.keySet()));
     ActorRef region = node == null ? requester : regions.get(node);
     LOG.debug("shard_allocated shard={} node={}", shardId, node);
@@ -137,6 +138,27 @@ public final class RendezvousAllocationStrategy extends ShardCoordinator.Abstrac
       }
     }
     return moves;
+  }
+
+  /**
+   * The regions a new shard may go to: those on nodes that are up and reachable from here, when there are any. The
+   * coordinator still lists the region of a node that has crashed until the node is removed (about 3 s); a shard
+   * first used in that time, such as the account entity of a user who had only received mail, would otherwise be
+   * placed on the dead node, and every request to it would wait for that allocation to fail. The next node in the
+   * order is the shard's replica, which holds its data; a write there still waits for the crashed node to be
+   * downed ({@code mailhive.journal.partition-wait}), so a node that is only cut off never has a second writer.
+   */
+  private Map<String, ActorRef> reachable(Map<String, ActorRef> regions) {
+    Set<String> unavailable = new java.util.HashSet<>();
+    cluster.state().getUnreachable().forEach(m -> unavailable.add(nodeKey(m.address())));
+    for (Member m : cluster.state().getMembers()) {
+      if (m.status() != MemberStatus.up() && m.status() != MemberStatus.weaklyUp()) {
+        unavailable.add(nodeKey(m.address()));
+      }
+    }
+    Map<String, ActorRef> available = new HashMap<>(regions);
+    available.keySet().removeAll(unavailable);
+    return available.isEmpty() ? regions : available;
   }
 
   private Map<String, ActorRef> regionsByNode(Set<ActorRef> regions) {
