@@ -64,9 +64,6 @@ class FailoverIT {
           "-Dmailhive.cluster.seed-nodes.1=" + host(1) + ":" + clusterPort,
           "-Dmailhive.demo.numbered-users=" + USERS,
           "-Dmailhive.demo.password-file=" + passwordFile,
-          // Each read attempt during the failover waits at most this long for the shard, so the printed time is
-          // not rounded up to the default 15 s (still above mailhive.journal.replica-timeout, 3 s).
-          "-Dmailhive.storage.ask-timeout=5s",
           "-Dmailhive.journal.partition-wait=4s",
           // A new IMAP client every 250 ms during the failover, some waiting out their ask-timeout: above the
           // default 20 sessions per user and IP.
@@ -94,6 +91,11 @@ class FailoverIT {
   void stopCluster() throws Exception {
     for (NodeProcess n : nodes) {
       n.close();
+    }
+    // Kept beside the reports: the failover's steps are in the survivors' logs.
+    for (int i = 0; i < nodes.size(); i++) {
+      Files.copy(nodes.get(i).log, Path.of("target", "FailoverIT-node" + (i + 1) + ".log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
@@ -199,6 +201,7 @@ class FailoverIT {
     List<CompletableFuture<Long>> smtpProbes = new ArrayList<>();
     Map<String, String> lateTokens = new java.util.concurrent.ConcurrentHashMap<>();
     Map<Long, String> traces = new java.util.concurrent.ConcurrentSkipListMap<>();
+    List<String> failedClients = new java.util.concurrent.CopyOnWriteArrayList<>();
     long probeDeadline = killed + FAILOVER_TIMEOUT.toNanos();
     CompletableFuture<Long> firstRead = new CompletableFuture<>();
     CompletableFuture<Long> firstAccept = new CompletableFuture<>();
@@ -213,6 +216,8 @@ class FailoverIT {
           traces.put(from, trace.toString());
           if (box != null && box.contains(acknowledged.get(probeUser))) {
             firstRead.complete(at);
+          } else {
+            failedClients.add("IMAP client started at " + from + " ms: " + trace);
           }
           return at;
         }, probes));
@@ -220,13 +225,18 @@ class FailoverIT {
       if (!firstAccept.isDone()) {
         smtpProbes.add(CompletableFuture.supplyAsync(() -> {
           String token = "late-" + n + "-" + Long.toHexString(System.nanoTime());
+          long from = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+          String reply;
           try {
-            if (deliver(survivor, probeUser, token).startsWith("250")) {
-              lateTokens.put(token, probeUser);
-              firstAccept.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
-            }
+            reply = deliver(survivor, probeUser, token);
           } catch (Exception | AssertionError e) {
-            // not served yet
+            reply = e.toString();
+          }
+          if (reply.startsWith("250")) {
+            lateTokens.put(token, probeUser);
+            firstAccept.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+          } else {
+            failedClients.add("SMTP client started at " + from + " ms: " + reply);
           }
           return 0L;
         }, probes));
@@ -260,6 +270,11 @@ class FailoverIT {
     CompletableFuture.allOf(smtpProbes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     CompletableFuture.allOf(imapProbes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     probes.shutdown();
+    // Issue #6: connections on the surviving nodes retry through the hand-off, so their clients see no error, only
+    // a slower answer (HandOffRetry); the test's clients all connected to a survivor after the kill.
+    System.out.printf("FailoverIT: %d IMAP and %d SMTP clients during the failover, %d failed%n", imapProbes.size(),
+        smtpProbes.size(), failedClients.size());
+    assertEquals(List.of(), failedClients, "clients of a surviving node that saw an error during the failover");
 
     Map<String, Integer> found = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : acknowledged.entrySet()) {
