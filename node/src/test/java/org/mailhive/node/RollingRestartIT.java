@@ -93,7 +93,7 @@ class RollingRestartIT {
     int seq = 0;
     while (!stop.get() && seq < MAX_MESSAGES_PER_CLIENT) {
       if (restarting == k) {
-        Thread.onSpinWait();
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // polled, not spun: two cores
         continue;
       }
       boolean mine = false;
@@ -130,7 +130,7 @@ class RollingRestartIT {
   private void imapLoad(int k) {
     while (!stop.get()) {
       if (restarting == k) {
-        Thread.onSpinWait();
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // polled, not spun: two cores
         continue;
       }
       try (LineClient imap = new LineClient(host(k), nodes[k].port("imap"))) {
@@ -182,7 +182,7 @@ class RollingRestartIT {
         int before = acked.size();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (acked.size() < before + 10 && System.nanoTime() < until) {
-          Thread.onSpinWait(); // some load on the cluster before each restart
+          Thread.sleep(50); // some load on the cluster before each restart (polled, not spun: two cores)
         }
         restarting = i;
         NodeProcess old = nodes[i];
@@ -201,7 +201,7 @@ class RollingRestartIT {
       int before = acked.size();
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (acked.size() < before + 10 && System.nanoTime() < until) {
-        Thread.onSpinWait();
+        Thread.sleep(50);
       }
     } finally {
       stop.set(true);
