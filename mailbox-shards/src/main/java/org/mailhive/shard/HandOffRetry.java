@@ -104,7 +104,8 @@ public final class HandOffRetry implements Extension {
           .tell(Subscribe.create(ctx.getSelf().narrow(), ClusterEvent.MemberRemoved.class));
       return Behaviors.withTimers(timers -> Behaviors.receive(Object.class)
           .onMessage(ClusterEvent.MemberRemoved.class, removed -> {
-            Resend resend = new Resend(removed.member().address().hostPort(), System.nanoTime());
+            String node = RendezvousAllocationStrategy.nodeKey(removed.member().address());
+            Resend resend = new Resend(node, System.nanoTime());
             timers.startSingleTimer(resend, resend, RESEND_AFTER);
             return Behaviors.same();
           })
