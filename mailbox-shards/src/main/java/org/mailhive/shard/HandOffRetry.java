@@ -40,10 +40,11 @@ import org.slf4j.LoggerFactory;
 public final class HandOffRetry implements Extension {
   private static final Logger LOG = LoggerFactory.getLogger(HandOffRetry.class);
   /**
-   * From the removal event to the resend: enough for the shard regions, which see the same removal, to drop the
-   * dead node's region first (otherwise the resend would follow the request to the dead node).
+   * From the removal event to the resend: enough for the shard regions, which learn of the same removal at the
+   * same moment (the dead region's Terminated), to drop the dead node's region first; otherwise the resend would
+   * follow the request to the dead node. Every millisecond here adds to each failover.
    */
-  static final Duration RESEND_AFTER = Duration.ofMillis(250);
+  static final Duration RESEND_AFTER = Duration.ofMillis(100);
 
   private static final ExtensionId<HandOffRetry> ID = new ExtensionId<>() {
     @Override
