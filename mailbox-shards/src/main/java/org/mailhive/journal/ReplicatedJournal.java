@@ -45,7 +45,9 @@ import scala.runtime.BoxedUnit;
  * completes when the replica has synced it too. If the replica lacks earlier events (it was down), it says so and
  * this journal sends it everything it missed first: the replica catches up on the next write of each persistence
  * id. If the replica does not answer within {@code replica-timeout}, the write completes on this copy alone and is
- * logged as {@code degraded_write} and counted ({@link ReplicationCounters}). With no other store node (one-node
+ * logged as {@code degraded_write}, counted ({@link ReplicationCounters}) and recorded in {@link JournalBehind};
+ * every {@code replica-catch-up.interval} the journal sends the recorded ids what their replica lacks the same way,
+ * so a mailbox with no further write gets its second copy too. With no other store node (one-node
  * cluster) writes are local and not degraded. But a write never completes on one copy while another store node is
  * unreachable and not yet downed, nor on a node that is itself downed ({@link ReplicaNodes#oneCopyRefusal}): this
  * node might be on the losing side of a partition, whose writes the winning side never sees. Such a write waits
