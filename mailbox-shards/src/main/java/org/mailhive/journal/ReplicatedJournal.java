@@ -323,10 +323,26 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
       return CompletableFuture.completedFuture(Outcome.SENT);
     }
     ActorSelection target = system.actorSelection(replica.get() + ReplicaReceiver.PATH);
-    return Patterns.ask(target, new JournalReplication.Replicate(pid, List.of(JournalReplication.Event.of(
-            lastEvent.get(0)))), replicaTimeout)
-        .thenCompose(reply -> reply instanceof JournalReplication.Behind b
-            ? catchUp(target, pid, b.highest() + 1, last) : CompletableFuture.completedFuture(reply))
+    JournalStore.Entry lastEntry = lastEvent.get(0);
+    // First ask whether the replica has `last` already: a Replicate would overwrite what it holds at that number,
+    // and if the shard has moved on since (another node now writes this id), that is not ours to replace.
+    return Patterns.ask(target, new JournalReplication.FetchAfter(pid, last - 1), replicaTimeout)
+        .thenCompose(answer -> {
+          if (answer instanceof JournalReplication.Events held && !held.events().isEmpty()) {
+            JournalReplication.Event first = held.events().get(0);
+            if (first.seqNr() != last || held.events().size() > 1
+                || !java.util.Arrays.equals(first.bytes(), lastEntry.bytes())) {
+              LOG.warn("journal_catchup_skipped pid={} replica={} reason=replica_ahead seq={}", pid, replica.get(),
+                  last);
+            }
+            return CompletableFuture.<Object>completedFuture(
+                new JournalReplication.Replicated(pid, held.events().get(held.events().size() - 1).seqNr()));
+          }
+          return Patterns.ask(target, new JournalReplication.Replicate(pid,
+                  List.of(JournalReplication.Event.of(lastEntry))), replicaTimeout)
+              .thenCompose(reply -> reply instanceof JournalReplication.Behind b
+                  ? catchUp(target, pid, b.highest() + 1, last) : CompletableFuture.completedFuture(reply));
+        })
         .handle((reply, failure) -> {
           // A write after `last` that was degraded again keeps its entry: the replica lacks that one.
           if (reply instanceof JournalReplication.Replicated r && store.highest(pid) <= r.highest()) {

@@ -230,6 +230,43 @@ class ReplicatedJournalTest {
   }
 
   @Test
+  void theBackgroundCatchUpNeverOverwritesEventsAReplicaWroteWithoutIt() throws Exception {
+    String pid = "Mailbox|frank@example.org:INBOX";
+    ActorSystem<String> a = system("a", true);
+    ActorSystem<String> b = system("b", true);
+    formCluster(a, b);
+    add(a, spawn(a, new Notes(pid), "notes"), "written on a alone");
+    assertTrue(listedBehind("a", pid));
+
+    // Meanwhile b took the id over while a was away, without a's event, and wrote its own events 1 and 2.
+    List<JournalStore.Entry> own = List.of(
+        new JournalStore.Entry(1, "b's own first event".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        new JournalStore.Entry(2, "b's own second event".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    JournalStore theirs = JournalStore.acquire(dir.resolve("b"));
+    try {
+      theirs.write(pid, own);
+    } finally {
+      theirs.release();
+    }
+    b.tell("start-receiver");
+    TestProbe<Void> probe = TestProbe.create(a);
+    probe.awaitAssert(WAIT, () -> {
+      assertFalse(listedBehind("a", pid), "nothing left for the replica to get");
+      return null;
+    });
+    JournalStore replica = JournalStore.acquire(dir.resolve("b"));
+    try {
+      List<JournalStore.Entry> held = replica.read(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE);
+      assertEquals(2, held.size());
+      for (int i = 0; i < own.size(); i++) {
+        assertTrue(java.util.Arrays.equals(own.get(i).bytes(), held.get(i).bytes()), "b's event " + (i + 1) + " kept");
+      }
+    } finally {
+      replica.release();
+    }
+  }
+
+  @Test
   void theIdsWhoseReplicaLagsAreShownAgainAfterARestart() throws Exception {
     String pid = "Mailbox|erin@example.org:INBOX";
     String replica = "127.0.0.9:1";
