@@ -1,6 +1,7 @@
 package org.mailhive.journal;
 
 import com.typesafe.config.Config;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,22 +12,29 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSelection;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.dispatch.Futures;
+import org.apache.pekko.japi.pf.ReceiveBuilder;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
 import org.mailhive.shard.ReplicaNodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.PartialFunction;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
+import scala.runtime.BoxedUnit;
 
 /**
  * Pekko Persistence journal plugin that keeps every event on two store nodes before the persist completes, so
@@ -37,7 +45,9 @@ import scala.jdk.javaapi.FutureConverters;
  * completes when the replica has synced it too. If the replica lacks earlier events (it was down), it says so and
  * this journal sends it everything it missed first: the replica catches up on the next write of each persistence
  * id. If the replica does not answer within {@code replica-timeout}, the write completes on this copy alone and is
- * logged as {@code degraded_write} and counted ({@link ReplicationCounters}). With no other store node (one-node
+ * logged as {@code degraded_write}, counted ({@link ReplicationCounters}) and recorded in {@link JournalBehind};
+ * every {@code replica-catch-up.interval} the journal sends the recorded ids what their replica lacks the same way,
+ * so a mailbox with no further write gets its second copy too. With no other store node (one-node
  * cluster) writes are local and not degraded. But a write never completes on one copy while another store node is
  * unreachable and not yet downed, nor on a node that is itself downed ({@link ReplicaNodes#oneCopyRefusal}): this
  * node might be on the losing side of a partition, whose writes the winning side never sees. Such a write waits
@@ -63,6 +73,17 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
   private final Duration partitionWait;
   // How often a write held back by an undecided partition looks again at the cluster's state.
   private static final Duration RECHECK = Duration.ofMillis(200);
+  private final JournalBehind behind;
+  private final int catchUpBatch;
+  private final int catchUpParallelism;
+  private final Cancellable catchUpTicks;
+  private boolean catchUpRunning;
+
+  private enum CatchUpTick { INSTANCE }
+
+  private record CatchUpDone(int sent, int failed, Throwable failure) {}
+
+  private enum Outcome { SENT, WAITING, FAILED }
 
   public ReplicatedJournal(Config config) {
     this.store = JournalStore.acquire(Path.of(config.getString("dir")));
@@ -77,11 +98,30 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     boolean clustered = "cluster".equals(all.getString("pekko.actor.provider"))
         || all.getString("pekko.actor.provider").endsWith("ClusterActorRefProvider");
     this.replicas = clustered ? new ReplicaNodes(Cluster.get(context().system())) : null;
+    this.behind = new JournalBehind(JournalBehind.besideJournal(Path.of(config.getString("dir"))));
+    behind.entries().forEach(ReplicationCounters::journalReplicaBehind);
+    Config catchUp = config.getConfig("replica-catch-up");
+    this.catchUpBatch = catchUp.getInt("batch");
+    this.catchUpParallelism = catchUp.getInt("parallelism");
+    Duration interval = catchUp.getDuration("interval");
+    this.catchUpTicks = replicas == null ? null : system.scheduler().scheduleWithFixedDelay(interval, interval,
+        self(), CatchUpTick.INSTANCE, system.dispatcher(), ActorRef.noSender());
   }
 
   @Override
   public void postStop() {
+    if (catchUpTicks != null) {
+      catchUpTicks.cancel();
+    }
     store.release();
+  }
+
+  @Override
+  public PartialFunction<Object, BoxedUnit> receivePluginInternal() {
+    return ReceiveBuilder.create()
+        .match(CatchUpTick.class, t -> startCatchUp())
+        .match(CatchUpDone.class, this::catchUpDone)
+        .build().onMessage();
   }
 
   @Override
@@ -178,16 +218,19 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
         })
         .handle((reply, failure) -> {
           if (failure == null && reply instanceof JournalReplication.Replicated) {
-            ReplicationCounters.journalReplicaCaughtUp(pid);
+            caughtUp(pid);
             return CompletableFuture.<Void>completedFuture(null);
           }
           Optional<String> refusal = replicas.oneCopyRefusal();
           if (refusal.isPresent()) {
             return waitForDecision(pid, entries, deadline, refusal.get());
           }
+          String node = replica.get().getHost().orElse("") + ":" + replica.get().getPort().orElse(0);
+          // Durable before the write completes, so the background catch-up sends the events even if this node
+          // restarts before the replica returns (a failure here refuses the write like an undecided partition).
+          behind.add(pid, node);
           ReplicationCounters.journalWriteDegraded();
-          ReplicationCounters.journalReplicaBehind(pid, replica.get().getHost().orElse("")
-              + ":" + replica.get().getPort().orElse(0));
+          ReplicationCounters.journalReplicaBehind(pid, node);
           LOG.warn("degraded_write kind=journal pid={} seq={} replica={} reason=\"{}\"", pid, last, replica.get(),
               failure != null ? reasonOf(failure) : String.valueOf(reply));
           return CompletableFuture.<Void>completedFuture(null);
@@ -223,6 +266,91 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     return Patterns.ask(target, new JournalReplication.Replicate(pid, batch), replicaTimeout)
         .thenCompose(reply -> reply instanceof JournalReplication.Replicated && next <= to
             ? catchUp(target, pid, next, to) : CompletableFuture.completedFuture(reply));
+  }
+
+  private void caughtUp(String pid) {
+    ReplicationCounters.journalReplicaCaughtUp(pid);
+    try {
+      behind.remove(pid);
+    } catch (UncheckedIOException e) {
+      // The events are on both copies either way; the entry only costs one more catch-up later.
+      LOG.warn("journal_behind_remove_failed pid={} reason=\"{}\"", pid, e.getMessage());
+    }
+  }
+
+  // A write that a degraded write left behind on its replica may be the mailbox's last for a long time, so the
+  // replica would never get it from a next write: every tick sends what the listed ids lack to their replica, if
+  // one is reachable. One run at a time; an id stays listed until its replica confirms.
+  private void startCatchUp() {
+    if (catchUpRunning || behind.size() == 0) {
+      return;
+    }
+    catchUpRunning = true;
+    ActorRef self = self();
+    Source.from(behind.persistenceIds(catchUpBatch))
+        .mapAsyncUnordered(catchUpParallelism, this::catchUpOne)
+        .runWith(Sink.fold(new int[Outcome.values().length], (acc, outcome) -> {
+          acc[outcome.ordinal()]++;
+          return acc;
+        }), system)
+        .whenComplete((counts, failure) -> self.tell(failure != null ? new CatchUpDone(0, 0, failure)
+            : new CatchUpDone(counts[Outcome.SENT.ordinal()], counts[Outcome.FAILED.ordinal()], null),
+            ActorRef.noSender()));
+  }
+
+  private void catchUpDone(CatchUpDone d) {
+    catchUpRunning = false;
+    if (d.failure() != null) {
+      LOG.warn("journal_catchup_failed pending={} reason=\"{}\"", behind.size(), d.failure().toString());
+    } else if (d.sent() + d.failed() > 0) {
+      // Only runs that did something: while the replica is away every run would say the same.
+      LOG.info("journal_catchup pending={} sent={} failed={}", behind.size(), d.sent(), d.failed());
+    }
+  }
+
+  // The same exchange as a write's: the last local event goes first, and a replica that lacks earlier ones says
+  // Behind and gets them from catchUp. WAITING while the shard has no reachable replica.
+  private CompletionStage<Outcome> catchUpOne(String pid) {
+    Optional<Address> replica = replicas.replicaOf(ReplicaNodes.shardOfPersistenceId(pid, shardCount));
+    if (replica.isEmpty()) {
+      return CompletableFuture.completedFuture(Outcome.WAITING);
+    }
+    long last = store.highest(pid);
+    List<JournalStore.Entry> lastEvent = store.read(pid, last, last, 1);
+    if (lastEvent.isEmpty()) {
+      // Nothing left to send (taken back, or deleted here): the replica lacks nothing it could get.
+      caughtUp(pid);
+      return CompletableFuture.completedFuture(Outcome.SENT);
+    }
+    ActorSelection target = system.actorSelection(replica.get() + ReplicaReceiver.PATH);
+    JournalStore.Entry lastEntry = lastEvent.get(0);
+    // First ask whether the replica has `last` already: a Replicate would overwrite what it holds at that number,
+    // and if the shard has moved on since (another node now writes this id), that is not ours to replace.
+    return Patterns.ask(target, new JournalReplication.FetchAfter(pid, last - 1), replicaTimeout)
+        .thenCompose(answer -> {
+          if (answer instanceof JournalReplication.Events held && !held.events().isEmpty()) {
+            JournalReplication.Event first = held.events().get(0);
+            if (first.seqNr() != last || held.events().size() > 1
+                || !java.util.Arrays.equals(first.bytes(), lastEntry.bytes())) {
+              LOG.warn("journal_catchup_skipped pid={} replica={} reason=replica_ahead seq={}", pid, replica.get(),
+                  last);
+            }
+            return CompletableFuture.<Object>completedFuture(
+                new JournalReplication.Replicated(pid, held.events().get(held.events().size() - 1).seqNr()));
+          }
+          return Patterns.ask(target, new JournalReplication.Replicate(pid,
+                  List.of(JournalReplication.Event.of(lastEntry))), replicaTimeout)
+              .thenCompose(reply -> reply instanceof JournalReplication.Behind b
+                  ? catchUp(target, pid, b.highest() + 1, last) : CompletableFuture.completedFuture(reply));
+        })
+        .handle((reply, failure) -> {
+          // A write after `last` that was degraded again keeps its entry: the replica lacks that one.
+          if (reply instanceof JournalReplication.Replicated r && store.highest(pid) <= r.highest()) {
+            caughtUp(pid);
+            return Outcome.SENT;
+          }
+          return Outcome.FAILED;
+        });
   }
 
   @Override

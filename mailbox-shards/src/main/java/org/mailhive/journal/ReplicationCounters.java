@@ -51,8 +51,9 @@ public final class ReplicationCounters {
   }
 
   // Persistence ids whose last write did not reach their replica (a degraded write), with that replica's node
-  // (host:port). The replica gets the missing events with the next write of the same id, or when it recovers the
-  // shard (ReplicatedJournal's catch-up); until then it lags by these ids.
+  // (host:port): the journal's JournalBehind list as of now, which the journal loads here when it starts. The
+  // replica gets the missing events with the next write of the same id, from the journal's background catch-up,
+  // or when it recovers the shard; until then it lags by these ids.
   private static final java.util.Map<String, String> JOURNAL_BEHIND = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The replica {@code replica} lacks the last write of {@code persistenceId}. */

@@ -1,10 +1,12 @@
 package org.mailhive.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicatedJournalTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String PID = "Mailbox|alice@example.org:INBOX";
+  private static final Duration CATCH_UP_INTERVAL = Duration.ofMillis(200);
+  // Long enough that no background catch-up runs during a test.
+  private static final Duration NO_CATCH_UP = Duration.ofHours(1);
 
   @TempDir
   Path dir;
@@ -86,8 +91,14 @@ class ReplicatedJournalTest {
 
   // The guardian starts this node's ReplicaReceiver at /user/journal-replica when told to, as Node does at start.
   private ActorSystem<String> system(String name, boolean clustered) {
+    return system(name, clustered, CATCH_UP_INTERVAL);
+  }
+
+  private ActorSystem<String> system(String name, boolean clustered, Duration catchUpInterval) {
     String provider = clustered ? "cluster" : "local";
     Config c = ConfigFactory.parseMap(Map.of(
+            "mailhive.journal.replica-catch-up.interval", catchUpInterval.toMillis() + "ms"))
+        .withFallback(ConfigFactory.parseMap(Map.of(
             "pekko.actor.provider", provider,
             "pekko.remote.artery.canonical.hostname", "127.0.0.1",
             "pekko.remote.artery.canonical.port", 0,
@@ -96,7 +107,7 @@ class ReplicatedJournalTest {
             "pekko.persistence.snapshot-store.plugin", "",
             "mailhive.journal.dir", dir.resolve(name).toString(),
             "mailhive.journal.replica-timeout", "1s",
-            "mailhive.journal.catch-up-timeout", "1s"))
+            "mailhive.journal.catch-up-timeout", "1s")))
         .withFallback(ConfigFactory.load());
     Path journal = dir.resolve(name);
     ActorSystem<String> s = ActorSystem.create(Behaviors.receive(String.class)
@@ -138,10 +149,7 @@ class ReplicatedJournalTest {
     assertEquals(List.of("one", "two"), read(second, spawn(second, new Notes(PID), "notes")));
   }
 
-  @Test
-  void everyWriteIsOnTheReplicaWhenPersistCompletesAndAMissedStretchIsSentOnTheNextWrite() throws Exception {
-    ActorSystem<String> a = system("a", true);
-    ActorSystem<String> b = system("b", true);
+  private static void formCluster(ActorSystem<?> a, ActorSystem<?> b) {
     Cluster.get(a).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
     Cluster.get(b).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
     TestProbe<Void> probe = TestProbe.create(a);
@@ -150,12 +158,26 @@ class ReplicatedJournalTest {
           .filter(m -> m.status() == MemberStatus.up()).count());
       return null;
     });
+  }
+
+  // Whether the durable list beside a journal names the id (read from the directory, as a restart would).
+  private boolean listedBehind(String journal, String pid) {
+    return Files.exists(JournalBehind.besideJournal(dir.resolve(journal)).resolve(JournalBehind.fileName(pid)));
+  }
+
+  @Test
+  void everyWriteIsOnTheReplicaWhenPersistCompletesAndAMissedStretchIsSentOnTheNextWrite() throws Exception {
+    ActorSystem<String> a = system("a", true, NO_CATCH_UP);
+    ActorSystem<String> b = system("b", true, NO_CATCH_UP);
+    formCluster(a, b);
+    TestProbe<Void> probe = TestProbe.create(a);
     ActorRef<Notes.Command> notes = spawn(a, new Notes(PID), "notes");
 
     // b has no receiver yet: the write completes on a's copy only (degraded), it is not refused.
     long degradedBefore = ReplicationCounters.degradedJournalWrites();
     add(a, notes, "while the replica was away");
     assertEquals(degradedBefore + 1, ReplicationCounters.degradedJournalWrites());
+    assertTrue(listedBehind("a", PID), "the degraded write is recorded durably");
 
     b.tell("start-receiver");
     probe.awaitAssert(WAIT, () -> {
@@ -170,5 +192,92 @@ class ReplicatedJournalTest {
       }
       return null;
     });
+    assertFalse(listedBehind("a", PID), "the write that reached the replica removed the record");
+  }
+
+  @Test
+  void eventsWrittenWhileTheReplicaWasAwayReachItWhenItReturnsWithoutAnotherWrite() throws Exception {
+    String pid = "Mailbox|dave@example.org:INBOX";
+    ActorSystem<String> a = system("a", true);
+    ActorSystem<String> b = system("b", true);
+    formCluster(a, b);
+    ActorRef<Notes.Command> notes = spawn(a, new Notes(pid), "notes");
+
+    // b has no receiver: every write completes on a's copy only, and background runs find no one to answer.
+    long degradedBefore = ReplicationCounters.degradedJournalWrites();
+    for (String text : List.of("one", "two", "three")) {
+      add(a, notes, text);
+    }
+    assertTrue(ReplicationCounters.degradedJournalWrites() >= degradedBefore + 3);
+    assertTrue(listedBehind("a", pid), "the degraded writes are recorded durably");
+    assertTrue(ReplicationCounters.journalBehindByReplica().containsKey(
+        "127.0.0.1:" + Cluster.get(b).selfMember().address().getPort().orElse(0)), "shown as lag of the replica");
+
+    b.tell("start-receiver");
+    TestProbe<Void> probe = TestProbe.create(a);
+    probe.awaitAssert(WAIT, () -> {
+      JournalStore replica = JournalStore.acquire(dir.resolve("b"));
+      try {
+        assertEquals(3, replica.highest(pid));
+        assertEquals(3, replica.read(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).size(), "no gap on the replica");
+      } finally {
+        replica.release();
+      }
+      assertFalse(listedBehind("a", pid), "the record is gone once the replica has every event");
+      return null;
+    });
+    assertEquals(List.of("one", "two", "three"), read(a, notes), "no write since the replica returned");
+  }
+
+  @Test
+  void theBackgroundCatchUpNeverOverwritesEventsAReplicaWroteWithoutIt() throws Exception {
+    String pid = "Mailbox|frank@example.org:INBOX";
+    ActorSystem<String> a = system("a", true);
+    ActorSystem<String> b = system("b", true);
+    formCluster(a, b);
+    add(a, spawn(a, new Notes(pid), "notes"), "written on a alone");
+    assertTrue(listedBehind("a", pid));
+
+    // Meanwhile b took the id over while a was away, without a's event, and wrote its own events 1 and 2.
+    List<JournalStore.Entry> own = List.of(
+        new JournalStore.Entry(1, "b's own first event".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        new JournalStore.Entry(2, "b's own second event".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    JournalStore theirs = JournalStore.acquire(dir.resolve("b"));
+    try {
+      theirs.write(pid, own);
+    } finally {
+      theirs.release();
+    }
+    b.tell("start-receiver");
+    TestProbe<Void> probe = TestProbe.create(a);
+    probe.awaitAssert(WAIT, () -> {
+      assertFalse(listedBehind("a", pid), "nothing left for the replica to get");
+      return null;
+    });
+    JournalStore replica = JournalStore.acquire(dir.resolve("b"));
+    try {
+      List<JournalStore.Entry> held = replica.read(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE);
+      assertEquals(2, held.size());
+      for (int i = 0; i < own.size(); i++) {
+        assertTrue(java.util.Arrays.equals(own.get(i).bytes(), held.get(i).bytes()), "b's event " + (i + 1) + " kept");
+      }
+    } finally {
+      replica.release();
+    }
+  }
+
+  @Test
+  void theIdsWhoseReplicaLagsAreShownAgainAfterARestart() throws Exception {
+    String pid = "Mailbox|erin@example.org:INBOX";
+    String replica = "127.0.0.9:1";
+    new JournalBehind(JournalBehind.besideJournal(dir.resolve("restarted"))).add(pid, replica);
+    try {
+      ActorSystem<String> s = system("restarted", false);
+      // The journal starts with the first entity.
+      assertEquals(List.of(), read(s, spawn(s, new Notes(PID), "notes")));
+      assertEquals(1L, ReplicationCounters.journalBehindByReplica().get(replica));
+    } finally {
+      ReplicationCounters.journalReplicaCaughtUp(pid);
+    }
   }
 }

@@ -116,6 +116,10 @@ public final class Node implements AutoCloseable {
       if (blobs != null) {
         // Receivers of second copies: the primaries of other nodes' shards write here (journal events, bodies).
         Adapter.actorOf(ctx, ReplicaReceiver.props(PekkoConfig.journalDir(settings)), ReplicaReceiver.NAME);
+        // The journal starts at once rather than with the first entity: after a restart it shows the ids whose
+        // replica lacks events and sends them what they lack, even if no mailbox of this node is opened.
+        org.apache.pekko.persistence.Persistence.get(Adapter.toClassic(sys))
+            .journalFor("", com.typesafe.config.ConfigFactory.empty());
         ctx.spawn(BlobEntity.create(blobs, chunk), BlobReplica.NAME);
       }
       MailboxSharding mailboxes = MailboxSharding.init(sys, settings.cluster().shardCount(), blobs, chunk);
