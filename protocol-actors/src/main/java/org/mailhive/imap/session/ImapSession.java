@@ -658,19 +658,7 @@ public final class ImapSession implements ProtocolSession {
     state = State.AUTHENTICATED;
     conn.context().getLog().info("auth_ok proto=imap user={} mech={} rip={} tls={} sid={}", LogText.clean(user),
         o.mech(), conn.remote().getAddress().getHostAddress(), conn.tlsActive(), conn.sid());
-    warmInbox();
     ok(m.tag(), "[CAPABILITY " + capabilities() + "] Logged in");
-  }
-
-  /**
-   * Starts the INBOX's entity while the client is still reading the LOGIN reply: nearly every client selects it
-   * next, and SELECT first asks the account for the folder list, so the two entity starts (and, after a fail-over,
-   * the two shard allocations) would otherwise come one after the other. An ask, not a tell, so that it is sent
-   * again through a hand-off ({@link org.mailhive.shard.HandOffRetry}); its answer is not needed.
-   */
-  private void warmInbox() {
-    mailboxes.<MailboxProtocol.Usage>ask(new MailboxAddress(user, INBOX), MailboxProtocol.GetUsage::new, askTimeout)
-        .exceptionally(unavailable -> null);
   }
 
   /** The failure is already counted and logged by the {@link Authenticator}; this session counts its own. */
