@@ -83,7 +83,7 @@ public final class HandOffRetry implements Extension {
     return reply.whenComplete((r, failure) -> waiting.remove(id));
   }
 
-  /** Asks not yet answered; for tests and the admin status. */
+  /** Asks not yet answered (for tests). */
   public int waiting() {
     return waiting.size();
   }
