@@ -50,11 +50,7 @@ class ImapObjectIdIT {
   }
 
   private static void append(LineClient c, String mailbox, String message) throws Exception {
-    c.send("ap APPEND " + mailbox + " {" + message.length() + "+}\r\n" + message + "\r\n");
-    String l;
-    do {
-      l = c.line();
-    } while (!l.startsWith("ap "));
+    String l = LineClient.last(c.append(mailbox, message));
     assertTrue(l.startsWith("ap OK"), l);
   }
 

@@ -33,7 +33,7 @@ class ImapRecentIT {
   }
 
   private static void append(LineClient c, String mailbox) throws Exception {
-    List<String> r = c.imap("ap", "APPEND " + mailbox + " {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
+    List<String> r = c.append(mailbox, MESSAGE);
     assertTrue(LineClient.last(r).startsWith("ap OK"), r.toString());
   }
 

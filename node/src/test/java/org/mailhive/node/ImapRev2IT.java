@@ -35,8 +35,7 @@ class ImapRev2IT {
   }
 
   private static void append(LineClient c, String mailbox, String subject) throws Exception {
-    String message = "Subject: " + subject + "\r\n\r\nbody\r\n";
-    List<String> r = c.imap("ap", "APPEND " + mailbox + " {" + message.length() + "+}\r\n" + message);
+    List<String> r = c.append(mailbox, "Subject: " + subject + "\r\n\r\nbody\r\n");
     assertTrue(LineClient.last(r).startsWith("ap OK [APPENDUID "), r.toString());
   }
 

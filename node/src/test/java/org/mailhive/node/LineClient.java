@@ -107,6 +107,11 @@ final class LineClient implements AutoCloseable {
     return lines;
   }
 
+  /** APPENDs {@code message} to {@code mailbox} as a non-synchronizing literal; the lines up to the tagged reply. */
+  List<String> append(String mailbox, String message) throws IOException {
+    return imap("ap", "APPEND " + mailbox + " {" + message.length() + "+}\r\n" + message);
+  }
+
   static String last(List<String> lines) {
     return lines.get(lines.size() - 1);
   }
