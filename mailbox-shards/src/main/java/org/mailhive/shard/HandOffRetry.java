@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>Between a store node's crash and its removal from the cluster (about 3 s with our failure detector), the shard
  * regions on the other nodes still route that node's shards to it, and whatever they send is dropped when the node
  * is removed. Once it is removed, each region forgets the dead region, asks the coordinator for the shard's new home
- * and buffers until it has it (the replica node, which already has the journal). So every ask still waiting when a
- * node is removed is told again, with the same reply-to, a moment later: its reply then comes from the new home and
+ * and buffers until it has it (the replica node, which already has the journal). So a moment after a node is
+ * removed, every ask still waiting is told again with the same reply-to: its reply then comes from the new home and
  * completes the original ask, and the client sees a slower answer instead of an error.
  *
  * <p>A request may therefore reach an entity twice: when the dead node did process it and its events were already
@@ -88,16 +88,16 @@ public final class HandOffRetry implements Extension {
     return waiting.size();
   }
 
-  /** Tells every ask sent before {@code removedNanos} again; returns how many. */
-  int resendSentBefore(long removedNanos) {
-    List<Waiting> due = waiting.values().stream().filter(w -> w.sentNanos() - removedNanos < 0).toList();
+  /** Tells every ask sent before {@code nanos} again; returns how many. */
+  int resendSentBefore(long nanos) {
+    List<Waiting> due = waiting.values().stream().filter(w -> w.sentNanos() - nanos < 0).toList();
     for (Waiting w : due) {
       w.target().tell(w.message());
     }
     return due.size();
   }
 
-  private record Resend(String node, long removedNanos) {}
+  private record Resend(String node) {}
 
   private org.apache.pekko.actor.typed.Behavior<Object> watcher() {
     return Behaviors.setup(ctx -> {
@@ -106,12 +106,14 @@ public final class HandOffRetry implements Extension {
       return Behaviors.withTimers(timers -> Behaviors.receive(Object.class)
           .onMessage(ClusterEvent.MemberRemoved.class, removed -> {
             String node = RendezvousAllocationStrategy.nodeKey(removed.member().address());
-            Resend resend = new Resend(node, System.nanoTime());
+            Resend resend = new Resend(node);
             timers.startSingleTimer(resend, resend, RESEND_AFTER);
             return Behaviors.same();
           })
           .onMessage(Resend.class, resend -> {
-            int n = resendSentBefore(resend.removedNanos());
+            // Also the asks sent since the removal event: a region may still have routed one of them to the dead
+            // node before it learnt of the removal itself (FailoverIT once lost one sent 14 ms after the event).
+            int n = resendSentBefore(System.nanoTime());
             if (n > 0) {
               LOG.info("handoff_resend node={} requests={}", resend.node(), n);
             }
