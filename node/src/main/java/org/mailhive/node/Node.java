@@ -103,6 +103,12 @@ public final class Node implements AutoCloseable {
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
       }
       ctx.spawn(MembershipLog.create(), "membership-log");
+      Config goneNodes = sys.settings().config().getConfig("mailhive.gone-node-downing");
+      if (goneNodes.getBoolean("enabled")) {
+        ctx.spawn(GoneNodeDowning.create(goneNodes, sys.dispatchers().lookup(
+            org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("mailhive.gone-node-downing.dispatcher"))),
+            "gone-node-downing");
+      }
       org.apache.pekko.actor.Address self = Cluster.get(sys).selfMember().address();
       ctx.spawn(NodeControl.create(self.getHost().orElse("local") + ":" + self.getPort().orElse(0),
           settings.node().drainTimeout(), settings.cluster().shardCount()), "node-control");
