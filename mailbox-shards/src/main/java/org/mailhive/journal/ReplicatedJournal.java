@@ -17,6 +17,7 @@ import org.apache.pekko.actor.ActorSelection;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.dispatch.Futures;
 import org.apache.pekko.japi.pf.ReceiveBuilder;
 import org.apache.pekko.pattern.Patterns;
@@ -97,15 +98,21 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     // A cluster-less system (unit tests with the local provider) has no replica.
     boolean clustered = "cluster".equals(all.getString("pekko.actor.provider"))
         || all.getString("pekko.actor.provider").endsWith("ClusterActorRefProvider");
-    this.replicas = clustered ? new ReplicaNodes(Cluster.get(context().system())) : null;
+    Config catchUp = config.getConfig("replica-catch-up");
+    this.replicas = clustered
+        ? new ReplicaNodes(Cluster.get(context().system()), catchUp.getDuration("remember-absent-node")) : null;
     this.behind = new JournalBehind(JournalBehind.besideJournal(Path.of(config.getString("dir"))));
     behind.entries().forEach(ReplicationCounters::journalReplicaBehind);
-    Config catchUp = config.getConfig("replica-catch-up");
     this.catchUpBatch = catchUp.getInt("batch");
     this.catchUpParallelism = catchUp.getInt("parallelism");
     Duration interval = catchUp.getDuration("interval");
     this.catchUpTicks = replicas == null ? null : system.scheduler().scheduleWithFixedDelay(interval, interval,
         self(), CatchUpTick.INSTANCE, system.dispatcher(), ActorRef.noSender());
+    if (replicas != null) {
+      // Every store node seen up is remembered (ReplicaNodes#intendedReplicaOf), even one that leaves again before
+      // the next tick, so that writes made once it is gone know whom they are behind.
+      Cluster.get(system).subscribe(self(), ClusterEvent.initialStateAsEvents(), ClusterEvent.MemberUp.class);
+    }
   }
 
   @Override
@@ -113,13 +120,20 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     if (catchUpTicks != null) {
       catchUpTicks.cancel();
     }
+    if (replicas != null) {
+      Cluster.get(system).unsubscribe(self());
+    }
     store.release();
   }
 
   @Override
   public PartialFunction<Object, BoxedUnit> receivePluginInternal() {
     return ReceiveBuilder.create()
-        .match(CatchUpTick.class, t -> startCatchUp())
+        .match(CatchUpTick.class, t -> {
+          replicas.observe();
+          startCatchUp();
+        })
+        .match(ClusterEvent.MemberUp.class, up -> replicas.rememberUp(up.member()))
         .match(CatchUpDone.class, this::catchUpDone)
         .build().onMessage();
   }
@@ -203,7 +217,7 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     if (replica.isEmpty()) {
       return replicas.oneCopyRefusal()
           .map(refusal -> waitForDecision(pid, entries, deadline, refusal))
-          .orElseGet(() -> CompletableFuture.completedFuture(null));
+          .orElseGet(() -> aloneInTheCluster(pid, last(entries)));
     }
     ActorSelection target = system.actorSelection(replica.get() + ReplicaReceiver.PATH);
     long last = entries.get(entries.size() - 1).seqNr();
@@ -236,6 +250,32 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
           return CompletableFuture.<Void>completedFuture(null);
         })
         .thenCompose(next -> next);
+  }
+
+  // No other store node is up. In a cluster that had one lately (the other of two store nodes crashed and was
+  // downed, or is restarting) the write is a degraded one like any other: recorded, so that the background
+  // catch-up sends it to the first store node that is up again. A node that never saw another store node (a
+  // single-node install) has no replica to be behind.
+  private CompletionStage<Void> aloneInTheCluster(String pid, long seqNr) {
+    Optional<Address> away = replicas.intendedReplicaOf(ReplicaNodes.shardOfPersistenceId(pid, shardCount));
+    if (away.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    String node = away.get().getHost().orElse("") + ":" + away.get().getPort().orElse(0);
+    try {
+      behind.add(pid, node);
+    } catch (UncheckedIOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    ReplicationCounters.journalWriteDegraded();
+    ReplicationCounters.journalReplicaBehind(pid, node);
+    LOG.warn("degraded_write kind=journal pid={} seq={} replica={} reason=\"no other store node is up\"", pid, seqNr,
+        away.get());
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private static long last(List<JournalStore.Entry> entries) {
+    return entries.get(entries.size() - 1).seqNr();
   }
 
   // While a store node is unreachable and not yet downed, the write waits for the Split Brain Resolver (about

@@ -23,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.Leave;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -264,6 +265,63 @@ class ReplicatedJournalTest {
     } finally {
       replica.release();
     }
+  }
+
+  @Test
+  void writesMadeWhileTheOtherOfTwoStoreNodesIsGoneAreListedAndReachItWhenItJoinsAgain() throws Exception {
+    String pid = "Mailbox|gina@example.org:INBOX";
+    ActorSystem<String> a = system("a", true);
+    ActorSystem<String> b = system("b", true);
+    formCluster(a, b);
+    b.tell("start-receiver");
+    ActorRef<Notes.Command> notes = spawn(a, new Notes(pid), "notes");
+    add(a, notes, "while both were up");
+    assertFalse(listedBehind("a", pid), "written on both copies");
+
+    // b leaves the cluster and stops: a is the only store node, which is no reason to refuse mail, but what it
+    // writes now lacks its second copy.
+    Cluster.get(b).manager().tell(Leave.create(Cluster.get(b).selfMember().address()));
+    TestProbe<Void> probe = TestProbe.create(a);
+    probe.awaitAssert(WAIT, () -> {
+      assertEquals(1, java.util.stream.StreamSupport.stream(Cluster.get(a).state().getMembers().spliterator(), false)
+          .count());
+      return null;
+    });
+    b.terminate();
+    b.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    long degradedBefore = ReplicationCounters.degradedJournalWrites();
+    add(a, notes, "while b was gone");
+    assertEquals(degradedBefore + 1, ReplicationCounters.degradedJournalWrites());
+    assertTrue(listedBehind("a", pid), "the one-copy write is recorded durably");
+
+    // b starts again on its old data and joins; the background catch-up sends it the event, without a new write.
+    ActorSystem<String> back = system("b", true);
+    Cluster.get(back).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+    back.tell("start-receiver");
+    probe.awaitAssert(WAIT, () -> {
+      JournalStore replica = JournalStore.acquire(dir.resolve("b"));
+      try {
+        assertEquals(2, replica.highest(pid));
+        assertEquals(2, replica.read(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).size(), "no gap on the replica");
+      } finally {
+        replica.release();
+      }
+      assertFalse(listedBehind("a", pid), "the record is gone once the replica has every event");
+      return null;
+    });
+  }
+
+  @Test
+  void aNodeThatNeverSawAnotherStoreNodeListsNothing() throws Exception {
+    String pid = "Mailbox|hal@example.org:INBOX";
+    ActorSystem<String> a = system("a", true);
+    Cluster.get(a).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
+    long degradedBefore = ReplicationCounters.degradedJournalWrites();
+    ActorRef<Notes.Command> notes = spawn(a, new Notes(pid), "notes");
+    add(a, notes, "on a single node");
+    assertEquals(List.of("on a single node"), read(a, notes));
+    assertEquals(degradedBefore, ReplicationCounters.degradedJournalWrites());
+    assertFalse(listedBehind("a", pid));
   }
 
   @Test
