@@ -1,6 +1,7 @@
 package org.mailhive.account;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -9,6 +10,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.sharding.typed.javadsl.StartEntity;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.mailhive.shard.HandOffRetry;
 import org.mailhive.shard.MailboxSharding;
 import org.mailhive.shard.UserShardExtractor;
@@ -32,11 +35,15 @@ public final class AccountSharding {
 
   public static AccountSharding init(ActorSystem<?> system, int shardCount) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    sharding.init(Entity.of(TYPE_KEY, ctx -> AccountEntity.create(ctx.getEntityId()))
+    ActorRef<ShardingEnvelope<AccountProtocol.Command>> accounts =
+        sharding.init(Entity.of(TYPE_KEY, ctx -> AccountEntity.create(ctx.getEntityId()))
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
         .withRole(MailboxSharding.STORE_ROLE)
         .withAllocationStrategy(MailboxSharding.allocationStrategy()));
-    return new AccountSharding(sharding, HandOffRetry.get(system));
+    HandOffRetry retry = HandOffRetry.get(system);
+    retry.startOnHandOff(Set.of(TYPE_KEY),
+        user -> accounts.tell(StartEntity.create(AccountProtocol.Command.class, entityId(user))));
+    return new AccountSharding(sharding, retry);
   }
 
   public static String entityId(String user) {

@@ -1,10 +1,15 @@
 package org.mailhive.shard;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,6 +19,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.slf4j.Logger;
@@ -36,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * harmless. Folder commands (CREATE, RENAME, DELETE) carry no request id: one that had been applied just before
  * the crash answers as if the folder already existed (or not), which is what the client would see on a retry of
  * its own.
+ *
+ * <p>At the same moment it starts, for each user with such a waiting request, the entities the user's next
+ * requests will need (registered with {@link #startOnHandOff}: the INBOX, the body store, the account), so that
+ * their shards are allocated and their journals replayed on the new home side by side rather than one after the
+ * other as a client's SELECT, then FETCH, reaches them.
  */
 public final class HandOffRetry implements Extension {
   private static final Logger LOG = LoggerFactory.getLogger(HandOffRetry.class);
@@ -58,7 +69,11 @@ public final class HandOffRetry implements Extension {
   /** An ask still waiting for its reply: where it went, what it said, and when it was sent. */
   private record Waiting(EntityRef<Object> target, Object message, long sentNanos) {}
 
+  /** What to start for a user whose request to one of {@code types} was waiting at a hand-off. */
+  private record UserEntities(Set<String> types, Consumer<String> start) {}
+
   private final ConcurrentHashMap<Long, Waiting> waiting = new ConcurrentHashMap<>();
+  private final List<UserEntities> userEntities = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong();
 
   private HandOffRetry() {
@@ -83,14 +98,37 @@ public final class HandOffRetry implements Extension {
     return reply.whenComplete((r, failure) -> waiting.remove(id));
   }
 
+  /**
+   * After each hand-off, {@code start} is called once with every user who had a request waiting for an entity of
+   * one of {@code userKeyedTypes} (types whose entity ids are {@code user} or {@code user:…}).
+   */
+  public void startOnHandOff(Set<EntityTypeKey<?>> userKeyedTypes, Consumer<String> start) {
+    Set<String> names = new HashSet<>();
+    userKeyedTypes.forEach(k -> names.add(k.name()));
+    userEntities.add(new UserEntities(Set.copyOf(names), start));
+  }
+
   /** Asks not yet answered (for tests). */
   public int waiting() {
     return waiting.size();
   }
 
-  /** Tells every ask sent before {@code nanos} again; returns how many. */
+  /** Tells every ask sent before {@code nanos} again, and starts its user's entities; returns how many. */
   int resendSentBefore(long nanos) {
     List<Waiting> due = waiting.values().stream().filter(w -> w.sentNanos() - nanos < 0).toList();
+    Set<String> allTypes = new HashSet<>();
+    userEntities.forEach(u -> allTypes.addAll(u.types()));
+    Set<String> users = new LinkedHashSet<>();
+    for (Waiting w : due) {
+      if (allTypes.contains(w.target().getTypeKey().name())) {
+        String id = w.target().getEntityId();
+        int colon = id.indexOf(MailboxAddress.SEPARATOR);
+        users.add(colon < 0 ? id : id.substring(0, colon));
+      }
+    }
+    for (String user : users) {
+      userEntities.forEach(u -> u.start().accept(user));
+    }
     for (Waiting w : due) {
       w.target().tell(w.message());
     }

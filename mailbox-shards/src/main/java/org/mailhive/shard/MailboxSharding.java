@@ -1,6 +1,7 @@
 package org.mailhive.shard;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -9,6 +10,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.sharding.typed.javadsl.StartEntity;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.actor.typed.Props;
 import org.mailhive.blob.BlobCatchUp;
 import org.mailhive.blob.BlobEntity;
@@ -69,11 +72,12 @@ public final class MailboxSharding {
           conf.getInt("catch-up.batch"), conf.getInt("catch-up.parallelism")), "blob-catchup", Props.empty());
     }
     BlobReplica blobReplica = replica;
-    sharding.init(Entity.of(TYPE_KEY, ctx -> MailboxEntity.create(ctx.getEntityId()))
+    ActorRef<ShardingEnvelope<MailboxProtocol.Command>> mailboxes =
+        sharding.init(Entity.of(TYPE_KEY, ctx -> MailboxEntity.create(ctx.getEntityId()))
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
         .withAllocationStrategy(allocationStrategy())
         .withRole(STORE_ROLE));
-    sharding.init(Entity.of(BLOB_TYPE_KEY, ctx -> {
+    ActorRef<ShardingEnvelope<BlobProtocol.Command>> bodies = sharding.init(Entity.of(BLOB_TYPE_KEY, ctx -> {
           if (blobs == null) {
             throw new IllegalStateException("blob entity started on a node without the store role");
           }
@@ -83,7 +87,13 @@ public final class MailboxSharding {
         .withMessageExtractor(new UserShardExtractor<>(shardCount))
         .withAllocationStrategy(allocationStrategy())
         .withRole(STORE_ROLE));
-    return new MailboxSharding(sharding, HandOffRetry.get(system));
+    HandOffRetry retry = HandOffRetry.get(system);
+    // The INBOX (the mailbox id delivery appends to) and the bodies: what a client's SELECT and FETCH need.
+    retry.startOnHandOff(Set.of(TYPE_KEY, BLOB_TYPE_KEY), user -> {
+      mailboxes.tell(StartEntity.create(MailboxProtocol.Command.class, new MailboxAddress(user, "INBOX").entityId()));
+      bodies.tell(StartEntity.create(BlobProtocol.Command.class, user));
+    });
+    return new MailboxSharding(sharding, retry);
   }
 
   public EntityRef<MailboxProtocol.Command> mailbox(MailboxAddress address) {
