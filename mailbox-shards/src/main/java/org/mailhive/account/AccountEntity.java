@@ -23,6 +23,7 @@ import org.mailhive.account.AccountProtocol.Rejected;
 import org.mailhive.account.AccountProtocol.RenameFolder;
 import org.mailhive.account.AccountProtocol.Subscribe;
 import org.mailhive.account.AccountProtocol.Unsubscribe;
+import org.mailhive.mailbox.RequestId;
 
 /**
  * The single writer of one user's folder list: names, the mailbox each name points to, RFC 6154 special-use
@@ -80,6 +81,9 @@ public final class AccountEntity extends EventSourcedBehaviorWithEnforcedReplies
   }
 
   private ReplyEffect<AccountEvent, AccountState> onCreate(AccountState state, CreateFolder cmd) {
+    if (alreadyApplied(state, cmd.requestId())) {
+      return Effect().reply(cmd.replyTo(), state.folders());
+    }
     List<AccountEvent> events = start(state);
     AccountState s = current(state, events);
     if (isInbox(cmd.name())) {
@@ -107,10 +111,14 @@ public final class AccountEntity extends EventSourcedBehaviorWithEnforcedReplies
     if (s.folderCount() + created > MAX_FOLDERS) {
       return reject(cmd.replyTo(), Reason.LIMIT, "Too many mailboxes");
     }
+    recordRequest(events, cmd.requestId());
     return Effect().persist(events).thenReply(cmd.replyTo(), AccountState::folders);
   }
 
   private ReplyEffect<AccountEvent, AccountState> onDelete(AccountState state, DeleteFolder cmd) {
+    if (alreadyApplied(state, cmd.requestId())) {
+      return Effect().reply(cmd.replyTo(), state.folders());
+    }
     List<AccountEvent> events = start(state);
     AccountState s = current(state, events);
     if (isInbox(cmd.name())) {
@@ -125,10 +133,14 @@ public final class AccountEntity extends EventSourcedBehaviorWithEnforcedReplies
       return reject(cmd.replyTo(), Reason.CANNOT, "Mailbox has inferior hierarchical names");
     }
     events.add(new FolderDeleted(cmd.name()));
+    recordRequest(events, cmd.requestId());
     return Effect().persist(events).thenReply(cmd.replyTo(), AccountState::folders);
   }
 
   private ReplyEffect<AccountEvent, AccountState> onRename(AccountState state, RenameFolder cmd) {
+    if (alreadyApplied(state, cmd.requestId())) {
+      return Effect().reply(cmd.replyTo(), state.folders());
+    }
     List<AccountEvent> events = start(state);
     AccountState s = current(state, events);
     Folder from = isInbox(cmd.from()) ? s.folder(AccountState.INBOX) : s.folder(cmd.from());
@@ -159,6 +171,7 @@ public final class AccountEntity extends EventSourcedBehaviorWithEnforcedReplies
     } else {
       events.add(new FolderRenamed(from.name(), cmd.to()));
     }
+    recordRequest(events, cmd.requestId());
     return Effect().persist(events).thenReply(cmd.replyTo(), AccountState::folders);
   }
 
@@ -194,6 +207,17 @@ public final class AccountEntity extends EventSourcedBehaviorWithEnforcedReplies
   private ReplyEffect<AccountEvent, AccountState> reject(
       org.apache.pekko.actor.typed.ActorRef<AccountProtocol.Reply> replyTo, Reason reason, String detail) {
     return Effect().reply(replyTo, new Rejected(reason, detail));
+  }
+
+  // A command sent again after a hand-off (HandOffRetry) whose first copy was applied: answer, change nothing.
+  private static boolean alreadyApplied(AccountState state, RequestId id) {
+    return id != null && state.applied(id.value());
+  }
+
+  private static void recordRequest(List<AccountEvent> events, RequestId id) {
+    if (id != null) {
+      events.add(new AccountEvent.RequestApplied(id.value()));
+    }
   }
 
   private static List<AccountEvent> start(AccountState state) {

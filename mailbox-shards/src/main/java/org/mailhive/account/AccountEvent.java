@@ -7,7 +7,7 @@ import org.mailhive.serialization.CborSerializable;
 public sealed interface AccountEvent extends CborSerializable
     permits AccountEvent.AccountInitialized, AccountEvent.FolderCreated, AccountEvent.FolderDeleted,
             AccountEvent.FolderRenamed, AccountEvent.FolderSubscribed, AccountEvent.FolderUnsubscribed,
-            AccountEvent.QuotaWarningSent, AccountEvent.QuotaWarningRearmed {
+            AccountEvent.QuotaWarningSent, AccountEvent.QuotaWarningRearmed, AccountEvent.RequestApplied {
 
   /** First use: INBOX and the special-use folders, all subscribed. */
   record AccountInitialized(List<Folder> folders) implements AccountEvent {}
@@ -32,4 +32,10 @@ public sealed interface AccountEvent extends CborSerializable
 
   /** Usage (these numbers) was seen below the warning level again: the next crossing warns again. */
   record QuotaWarningRearmed(long bytes, long messages) implements AccountEvent {}
+
+  /**
+   * The folder command with this request id was applied: written together with its events, so that the same
+   * command sent again after a shard hand-off is answered without being applied a second time.
+   */
+  record RequestApplied(String requestId) implements AccountEvent {}
 }

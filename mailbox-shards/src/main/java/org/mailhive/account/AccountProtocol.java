@@ -2,6 +2,7 @@ package org.mailhive.account;
 
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.mailhive.mailbox.RequestId;
 import org.mailhive.serialization.CborSerializable;
 
 /** Commands an {@link AccountEntity} accepts and its replies. Every reply carries the folder list after the command. */
@@ -13,16 +14,22 @@ public final class AccountProtocol {
 
   public record GetFolders(ActorRef<Reply> replyTo) implements Command {}
 
-  /** Creates the folder and any missing parents (RFC 3501 §6.3.3); specialUse is "" or an RFC 6154 attribute. */
-  public record CreateFolder(String name, String specialUse, ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * Creates the folder and any missing parents (RFC 3501 §6.3.3); specialUse is "" or an RFC 6154 attribute.
+   * {@code requestId}, as for the other folder changes: the same command sent again (after a shard hand-off) is
+   * answered with the folders instead of being applied twice.
+   */
+  public record CreateFolder(String name, String specialUse, RequestId requestId, ActorRef<Reply> replyTo)
+      implements Command {}
 
-  public record DeleteFolder(String name, ActorRef<Reply> replyTo) implements Command {}
+  public record DeleteFolder(String name, RequestId requestId, ActorRef<Reply> replyTo) implements Command {}
 
   /**
    * Renames a folder and its inferiors (RFC 3501 §6.3.5). Renaming INBOX creates the target as a new empty
    * folder and leaves INBOX in place; moving INBOX's messages there is the caller's job.
    */
-  public record RenameFolder(String from, String to, ActorRef<Reply> replyTo) implements Command {}
+  public record RenameFolder(String from, String to, RequestId requestId, ActorRef<Reply> replyTo)
+      implements Command {}
 
   public record Subscribe(String name, ActorRef<Reply> replyTo) implements Command {}
 

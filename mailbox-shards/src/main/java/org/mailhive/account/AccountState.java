@@ -19,18 +19,28 @@ public final class AccountState {
   private final TreeSet<String> subscriptions;
   private final long nextMailboxNumber;
   private final boolean quotaWarned;
+  // Ids of the last RECENT_REQUESTS folder commands applied, oldest first: a resend comes within seconds.
+  private final List<String> recentRequests;
+
+  static final int RECENT_REQUESTS = 32;
 
   private AccountState(boolean initialized, TreeMap<String, Folder> folders, TreeSet<String> subscriptions,
-                       long nextMailboxNumber, boolean quotaWarned) {
+                       long nextMailboxNumber, boolean quotaWarned, List<String> recentRequests) {
     this.initialized = initialized;
     this.folders = folders;
     this.subscriptions = subscriptions;
     this.nextMailboxNumber = nextMailboxNumber;
     this.quotaWarned = quotaWarned;
+    this.recentRequests = recentRequests;
   }
 
   public static AccountState empty() {
-    return new AccountState(false, new TreeMap<>(), new TreeSet<>(), 1, false);
+    return new AccountState(false, new TreeMap<>(), new TreeSet<>(), 1, false, List.of());
+  }
+
+  /** Whether a folder command with this id was applied (among the last {@value #RECENT_REQUESTS}). */
+  public boolean applied(String requestId) {
+    return recentRequests.contains(requestId);
   }
 
   /** Whether the quota warning went out and usage has not been seen below the warning level since. */
@@ -79,10 +89,19 @@ public final class AccountState {
 
   public AccountState apply(AccountEvent event) {
     if (event instanceof AccountEvent.QuotaWarningSent) {
-      return new AccountState(initialized, folders, subscriptions, nextMailboxNumber, true);
+      return new AccountState(initialized, folders, subscriptions, nextMailboxNumber, true, recentRequests);
     }
     if (event instanceof AccountEvent.QuotaWarningRearmed) {
-      return new AccountState(initialized, folders, subscriptions, nextMailboxNumber, false);
+      return new AccountState(initialized, folders, subscriptions, nextMailboxNumber, false, recentRequests);
+    }
+    if (event instanceof AccountEvent.RequestApplied e) {
+      List<String> recent = new ArrayList<>(recentRequests);
+      recent.add(e.requestId());
+      if (recent.size() > RECENT_REQUESTS) {
+        recent.remove(0);
+      }
+      return new AccountState(initialized, folders, subscriptions, nextMailboxNumber, quotaWarned,
+          List.copyOf(recent));
     }
     TreeMap<String, Folder> f = new TreeMap<>(folders);
     TreeSet<String> s = new TreeSet<>(subscriptions);
@@ -120,7 +139,7 @@ public final class AccountState {
     } else {
       throw new IllegalArgumentException("unknown account event " + event.getClass().getName());
     }
-    return new AccountState(init, f, s, next, quotaWarned);
+    return new AccountState(init, f, s, next, quotaWarned, recentRequests);
   }
 
   private static long numberOf(String mailboxId) {

@@ -38,10 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request may therefore reach an entity twice: when the dead node did process it and its events were already
  * on the replica. Writes carry a {@link org.mailhive.mailbox.RequestId} for that (an append is stored once and the
- * second answer names the same UID), flag changes and expunges by UID give the same state twice, and reads are
- * harmless. Folder commands (CREATE, RENAME, DELETE) carry no request id: one that had been applied just before
- * the crash answers as if the folder already existed (or not), which is what the client would see on a retry of
- * its own.
+ * second answer names the same UID; a folder CREATE, DELETE or RENAME is answered with the folders and not applied
+ * again), flag changes and expunges by UID give the same state twice, and reads are harmless.
  *
  * <p>At the same moment it starts, for each user with such a waiting request, the entities the user's next
  * requests will need (registered with {@link #startOnHandOff}: the INBOX, the body store, the account), so that

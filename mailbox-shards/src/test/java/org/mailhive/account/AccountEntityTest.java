@@ -18,6 +18,7 @@ import org.mailhive.account.AccountProtocol.Folders;
 import org.mailhive.account.AccountProtocol.Reason;
 import org.mailhive.account.AccountProtocol.Rejected;
 import org.mailhive.account.AccountProtocol.Reply;
+import org.mailhive.mailbox.RequestId;
 
 class AccountEntityTest {
   private static final ActorTestKit TESTKIT = ActorTestKit.create(
@@ -38,7 +39,7 @@ class AccountEntityTest {
   }
 
   private Reply create(String name) {
-    return kit.<Reply>runCommand(r -> new AccountProtocol.CreateFolder(name, "", r)).reply();
+    return kit.<Reply>runCommand(r -> new AccountProtocol.CreateFolder(name, "", RequestId.random(), r)).reply();
   }
 
   private Folders folders() {
@@ -69,19 +70,45 @@ class AccountEntityTest {
   void deleteOfAParentLeavesItNoselectAndARecreatedFolderGetsAFreshMailbox() {
     create("a/b");
     String oldId = folders().folder("a").mailboxId();
-    kit.<Reply>runCommand(r -> new AccountProtocol.DeleteFolder("a", r));
+    kit.<Reply>runCommand(r -> new AccountProtocol.DeleteFolder("a", RequestId.random(), r));
     assertTrue(folders().folder("a").noselect());
     Rejected again = assertInstanceOf(Rejected.class,
-        kit.<Reply>runCommand(r -> new AccountProtocol.DeleteFolder("a", r)).reply());
+        kit.<Reply>runCommand(r -> new AccountProtocol.DeleteFolder("a", RequestId.random(), r)).reply());
     assertEquals(Reason.CANNOT, again.reason());
     Folders f = assertInstanceOf(Folders.class, create("a"));
     assertNotEquals(oldId, f.folder("a").mailboxId());
   }
 
   @Test
+  void aFolderCommandSentAgainWithItsRequestIdIsAnsweredButNotAppliedTwiceAlsoAfterARestart() {
+    RequestId createId = RequestId.random();
+    Folders first = assertInstanceOf(Folders.class,
+        kit.<Reply>runCommand(r -> new AccountProtocol.CreateFolder("Lists", "", createId, r)).reply());
+    kit.restart();
+    // The same CREATE once more (a resend after a hand-off): answered with the folders, not ALREADY_EXISTS.
+    var again = kit.<Reply>runCommand(r -> new AccountProtocol.CreateFolder("Lists", "", createId, r));
+    assertEquals(first.folder("Lists"), assertInstanceOf(Folders.class, again.reply()).folder("Lists"));
+    assertTrue(again.events().isEmpty(), "nothing written for the resend");
+    // A new CREATE of the same name is a new command and is refused as before.
+    assertEquals(Reason.ALREADY_EXISTS, assertInstanceOf(Rejected.class, create("Lists")).reason());
+
+    RequestId renameId = RequestId.random();
+    kit.<Reply>runCommand(r -> new AccountProtocol.RenameFolder("Lists", "Archive/Lists", renameId, r));
+    Folders renamedAgain = assertInstanceOf(Folders.class,
+        kit.<Reply>runCommand(r -> new AccountProtocol.RenameFolder("Lists", "Archive/Lists", renameId, r)).reply());
+    assertEquals(first.folder("Lists").mailboxId(), renamedAgain.folder("Archive/Lists").mailboxId());
+
+    RequestId deleteId = RequestId.random();
+    kit.<Reply>runCommand(r -> new AccountProtocol.DeleteFolder("Archive/Lists", deleteId, r));
+    Folders deletedAgain = assertInstanceOf(Folders.class,
+        kit.<Reply>runCommand(r -> new AccountProtocol.DeleteFolder("Archive/Lists", deleteId, r)).reply());
+    assertNull(deletedAgain.folder("Archive/Lists"));
+  }
+
+  @Test
   void inboxCannotBeDeleted() {
     Rejected r = assertInstanceOf(Rejected.class,
-        kit.<Reply>runCommand(x -> new AccountProtocol.DeleteFolder("INBOX", x)).reply());
+        kit.<Reply>runCommand(x -> new AccountProtocol.DeleteFolder("INBOX", RequestId.random(), x)).reply());
     assertEquals(Reason.CANNOT, r.reason());
   }
 
@@ -90,7 +117,7 @@ class AccountEntityTest {
     create("a/b");
     String id = folders().folder("a/b").mailboxId();
     Folders f = assertInstanceOf(Folders.class,
-        kit.<Reply>runCommand(r -> new AccountProtocol.RenameFolder("a", "x/y", r)).reply());
+        kit.<Reply>runCommand(r -> new AccountProtocol.RenameFolder("a", "x/y", RequestId.random(), r)).reply());
     assertNull(f.folder("a"));
     assertNull(f.folder("a/b"));
     assertEquals(id, f.folder("x/y/b").mailboxId());
@@ -100,7 +127,7 @@ class AccountEntityTest {
   @Test
   void renamingInboxCreatesANewFolderAndKeepsInbox() {
     Folders f = assertInstanceOf(Folders.class,
-        kit.<Reply>runCommand(r -> new AccountProtocol.RenameFolder("inbox", "Old", r)).reply());
+        kit.<Reply>runCommand(r -> new AccountProtocol.RenameFolder("inbox", "Old", RequestId.random(), r)).reply());
     assertEquals("INBOX", f.folder("INBOX").mailboxId());
     assertNotEquals("INBOX", f.folder("Old").mailboxId());
   }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -34,6 +36,7 @@ class HandOffRetryTest {
       pekko.cluster.jmx.enabled = off
       """).withFallback(ConfigFactory.load()));
   private static final EntityTypeKey<Ping> KEY = EntityTypeKey.create(Ping.class, "HandOffRetryTest");
+  private static final EntityTypeKey<Ping> NOT_BY_USER = EntityTypeKey.create(Ping.class, "HandOffRetryTestQueue");
   private static final Duration LONG = Duration.ofSeconds(20);
 
   /** A request; the entity answers with its text, except the first request it ever gets, which it drops. */
@@ -66,6 +69,7 @@ class HandOffRetryTest {
     assertEquals(MemberStatus.up(), cluster.selfMember().status());
     sharding = ClusterSharding.get(TESTKIT.system());
     sharding.init(Entity.of(KEY, ctx -> losesItsFirstRequest()));
+    sharding.init(Entity.of(NOT_BY_USER, ctx -> losesItsFirstRequest()));
   }
 
   @AfterAll
@@ -97,5 +101,23 @@ class HandOffRetryTest {
     assertEquals(0, retry.resendSentBefore(removed));
     assertEquals(1, retry.resendSentBefore(System.nanoTime()));
     assertEquals("late", answer.get(LONG.toSeconds(), TimeUnit.SECONDS));
+  }
+
+  @Test
+  void theUsersOfWaitingRequestsHaveTheirEntitiesStartedAtTheHandOff() throws Exception {
+    HandOffRetry retry = HandOffRetry.get(TESTKIT.system());
+    Set<String> started = ConcurrentHashMap.newKeySet();
+    retry.startOnHandOff(Set.of(KEY), started::add);
+    CompletableFuture<String> mailbox = retry.<Ping, String>ask(sharding.entityRefFor(KEY, "carol@example.org:Drafts"),
+        r -> new Ping("drafts", r), LONG).toCompletableFuture();
+    CompletableFuture<String> queue = retry.<Ping, String>ask(sharding.entityRefFor(NOT_BY_USER, "queue-7"),
+        r -> new Ping("queued", r), LONG).toCompletableFuture();
+    Thread.sleep(1000);
+    assertEquals(Set.of(), started, "nothing is started before a hand-off");
+
+    assertEquals(2, retry.resendSentBefore(System.nanoTime()));
+    assertEquals(Set.of("carol@example.org"), started, "the user of the mailbox; a queue id is not a user");
+    assertEquals("drafts", mailbox.get(LONG.toSeconds(), TimeUnit.SECONDS));
+    assertEquals("queued", queue.get(LONG.toSeconds(), TimeUnit.SECONDS));
   }
 }

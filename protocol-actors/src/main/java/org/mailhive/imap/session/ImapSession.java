@@ -766,7 +766,8 @@ public final class ImapSession implements ProtocolSession {
     }
     String attr = use;
     // RFC 8474 §4.1: the new mailbox's MAILBOXID in the OK.
-    changeAccount(tag, r -> new AccountProtocol.CreateFolder(folder, attr, r), f -> ok(tag,
+    RequestId id = RequestId.random();
+    changeAccount(tag, r -> new AccountProtocol.CreateFolder(folder, attr, id, r), f -> ok(tag,
         ObjectIds.mailboxIdCode(new MailboxAddress(user, f.folder(folder).mailboxId())) + " CREATE completed"));
   }
 
@@ -780,7 +781,8 @@ public final class ImapSession implements ProtocolSession {
     // TODO(#4): the deleted folder's mailbox keeps its messages in the journal; nothing names it any more.
     withFolders(tag, before -> {
       Folder gone = before.folder(name);
-      changeAccount(tag, r -> new AccountProtocol.DeleteFolder(name, r), f -> {
+      RequestId id = RequestId.random();
+      changeAccount(tag, r -> new AccountProtocol.DeleteFolder(name, id, r), f -> {
         // Sessions that have the mailbox selected hear of it and end (RFC 2180 §3.3, as Dovecot does), unless it is
         // still named (a RENAME got in between). This session just closes it, as Dovecot does.
         if (gone != null && !gone.mailboxId().isEmpty()
@@ -816,7 +818,8 @@ public final class ImapSession implements ProtocolSession {
       no(tag, ImapResponse.INVALID_NAME);
       return;
     }
-    changeAccount(tag, r -> new AccountProtocol.RenameFolder(from, to, r), f -> {
+    RequestId id = RequestId.random();
+    changeAccount(tag, r -> new AccountProtocol.RenameFolder(from, to, id, r), f -> {
       if (!from.equals(INBOX)) {
         ok(tag, "RENAME completed");
         return;
