@@ -166,6 +166,21 @@ class ReplicatedJournalTest {
     return Files.exists(JournalBehind.besideJournal(dir.resolve(journal)).resolve(JournalBehind.fileName(pid)));
   }
 
+  // Until b's journal holds events 1..n of pid with no gap and a's list no longer names pid.
+  private void awaitCaughtUp(TestProbe<Void> probe, String pid, long n) {
+    probe.awaitAssert(WAIT, () -> {
+      JournalStore replica = JournalStore.acquire(dir.resolve("b"));
+      try {
+        assertEquals(n, replica.highest(pid));
+        assertEquals(n, replica.read(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).size(), "no gap on the replica");
+      } finally {
+        replica.release();
+      }
+      assertFalse(listedBehind("a", pid), "the record is gone once the replica has every event");
+      return null;
+    });
+  }
+
   @Test
   void everyWriteIsOnTheReplicaWhenPersistCompletesAndAMissedStretchIsSentOnTheNextWrite() throws Exception {
     ActorSystem<String> a = system("a", true, NO_CATCH_UP);
@@ -216,17 +231,7 @@ class ReplicatedJournalTest {
 
     b.tell("start-receiver");
     TestProbe<Void> probe = TestProbe.create(a);
-    probe.awaitAssert(WAIT, () -> {
-      JournalStore replica = JournalStore.acquire(dir.resolve("b"));
-      try {
-        assertEquals(3, replica.highest(pid));
-        assertEquals(3, replica.read(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).size(), "no gap on the replica");
-      } finally {
-        replica.release();
-      }
-      assertFalse(listedBehind("a", pid), "the record is gone once the replica has every event");
-      return null;
-    });
+    awaitCaughtUp(probe, pid, 3);
     assertEquals(List.of("one", "two", "three"), read(a, notes), "no write since the replica returned");
   }
 
@@ -298,17 +303,7 @@ class ReplicatedJournalTest {
     ActorSystem<String> back = system("b", true);
     Cluster.get(back).manager().tell(Join.create(Cluster.get(a).selfMember().address()));
     back.tell("start-receiver");
-    probe.awaitAssert(WAIT, () -> {
-      JournalStore replica = JournalStore.acquire(dir.resolve("b"));
-      try {
-        assertEquals(2, replica.highest(pid));
-        assertEquals(2, replica.read(pid, 1, Long.MAX_VALUE, Long.MAX_VALUE).size(), "no gap on the replica");
-      } finally {
-        replica.release();
-      }
-      assertFalse(listedBehind("a", pid), "the record is gone once the replica has every event");
-      return null;
-    });
+    awaitCaughtUp(probe, pid, 2);
   }
 
   @Test
