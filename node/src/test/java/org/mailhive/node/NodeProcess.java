@@ -136,6 +136,16 @@ final class NodeProcess implements AutoCloseable {
    * SIGSTOP: the process freezes (no heartbeats, no replies, sockets stay open), as a node behind a network
    * partition looks to the others; {@link #resume()} (SIGCONT) lets it run on from where it was.
    */
+  /** The last {@code n} lines of the node's log, for a failure message (CI keeps no log files). */
+  String logTail(int n) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return "(log not readable: " + e + ")";
+    }
+  }
+
   void pause() throws Exception {
     signal("STOP");
   }
