@@ -149,7 +149,12 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     bytesIn += m.bytes().size();
     armIdleTimer();
     if (closing) {
-      return this; // input after we decided to close is ignored; we never ack it
+      // Input after we decided to close is dropped. Acked only once our side is complete: the input stream's
+      // end reaches us only after its last element is acked, and waiting for it otherwise took CLOSE_GRACE.
+      if (completeSent) {
+        dropPendingInput();
+      }
+      return this;
     }
     if (tls == null) {
       deliver(m.bytes());
@@ -234,6 +239,15 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
     }
   }
 
+  /** Acks input the session will never read (we are closing), so that the end of the input can follow. */
+  private void dropPendingInput() {
+    if (pendingInputAck != null) {
+      ActorRef<Ack> ack = pendingInputAck;
+      pendingInputAck = null;
+      ack.tell(Ack.INSTANCE);
+    }
+  }
+
   private void writeRaw(ByteString bytes) {
     if (!bytes.isEmpty()) {
       outbox.add(bytes);
@@ -280,6 +294,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         completeSent = true;
         out.tell(Complete.INSTANCE);
         timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
+        dropPendingInput();
       } else if (!closing) {
         maybeAckInput();
       }
