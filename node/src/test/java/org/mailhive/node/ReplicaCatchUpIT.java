@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #6, acceptance 3: three node processes; the replica node of a test user's shard is stopped (SIGTERM), N
- * messages are delivered to the user (default 200, {@code -Dmailhive.catchup.messages=1000} for the issue's
- * figure) while the cluster status shows them pending a copy for the absent replica (the third node took the
+ * messages are delivered to the user (default 1,000, the issue's figure; {@code -Dmailhive.catchup.messages=N}
+ * for another) while the cluster status shows them pending a copy for the absent replica (the third node took the
  * second copy meanwhile), the replica is started again and the primary's background catch-up brings the pending
  * count to 0; then the primary is killed with SIGKILL. The shard fails over to the restarted replica: every message
  * is read back from a surviving node over IMAP, body included, exactly once, and the new host needed no read
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicaCatchUpIT {
   private static final int NODES = 3;
   private static final int USERS = 40;
-  private static final int MESSAGES = Integer.getInteger("mailhive.catchup.messages", 200);
+  private static final int MESSAGES = Integer.getInteger("mailhive.catchup.messages", 1000);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(120);
