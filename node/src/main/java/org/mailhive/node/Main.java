@@ -25,6 +25,8 @@ public final class Main {
     try {
       config = load(args);
       Node node = Node.start(config);
+      // The actor-system-terminate phase itself times out after 10 s; a little more, then the JVM ends regardless.
+      ExitWatchdog.register(node.system(), java.time.Duration.ofSeconds(20));
       // SIGTERM (systemd stop, kill, a rolling restart) runs the graceful shutdown and then exits 0: it is the
       // normal way to stop a node, not a failure. Without this handler the JVM would run the same shutdown from
       // its shutdown hook but report 143. SIGINT (Ctrl-C) still goes through Pekko's JVM shutdown hook.
