@@ -213,14 +213,14 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     if (replicas == null) {
       return CompletableFuture.completedFuture(null);
     }
+    long last = entries.get(entries.size() - 1).seqNr();
     Optional<Address> replica = replicas.replicaOf(ReplicaNodes.shardOfPersistenceId(pid, shardCount));
     if (replica.isEmpty()) {
       return replicas.oneCopyRefusal()
           .map(refusal -> waitForDecision(pid, entries, deadline, refusal))
-          .orElseGet(() -> aloneInTheCluster(pid, last(entries)));
+          .orElseGet(() -> aloneInTheCluster(pid, last));
     }
     ActorSelection target = system.actorSelection(replica.get() + ReplicaReceiver.PATH);
-    long last = entries.get(entries.size() - 1).seqNr();
     List<JournalReplication.Event> events = entries.stream().map(JournalReplication.Event::of).toList();
     return Patterns.ask(target, new JournalReplication.Replicate(pid, events), replicaTimeout)
         .thenCompose(reply -> {
@@ -239,15 +239,8 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
           if (refusal.isPresent()) {
             return waitForDecision(pid, entries, deadline, refusal.get());
           }
-          String node = replica.get().getHost().orElse("") + ":" + replica.get().getPort().orElse(0);
-          // Durable before the write completes, so the background catch-up sends the events even if this node
-          // restarts before the replica returns (a failure here refuses the write like an undecided partition).
-          behind.add(pid, node);
-          ReplicationCounters.journalWriteDegraded();
-          ReplicationCounters.journalReplicaBehind(pid, node);
-          LOG.warn("degraded_write kind=journal pid={} seq={} replica={} reason=\"{}\"", pid, last, replica.get(),
-              failure != null ? reasonOf(failure) : String.valueOf(reply));
-          return CompletableFuture.<Void>completedFuture(null);
+          String reason = failure != null ? reasonOf(failure) : String.valueOf(reply);
+          return recordDegraded(pid, last, replica.get(), reason);
         })
         .thenCompose(next -> next);
   }
@@ -257,11 +250,16 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
   // catch-up sends it to the first store node that is up again. A node that never saw another store node (a
   // single-node install) has no replica to be behind.
   private CompletionStage<Void> aloneInTheCluster(String pid, long seqNr) {
-    Optional<Address> away = replicas.intendedReplicaOf(ReplicaNodes.shardOfPersistenceId(pid, shardCount));
-    if (away.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    String node = away.get().getHost().orElse("") + ":" + away.get().getPort().orElse(0);
+    return replicas.intendedReplicaOf(ReplicaNodes.shardOfPersistenceId(pid, shardCount))
+        .map(away -> recordDegraded(pid, seqNr, away, "no other store node is up"))
+        .orElseGet(() -> CompletableFuture.completedFuture(null));
+  }
+
+  // The write completes on this copy alone. Recorded durably before it completes, so the background catch-up sends
+  // the events even if this node restarts before the replica returns (a failure here refuses the write like an
+  // undecided partition).
+  private CompletionStage<Void> recordDegraded(String pid, long seqNr, Address replica, String reason) {
+    String node = replica.getHost().orElse("") + ":" + replica.getPort().orElse(0);
     try {
       behind.add(pid, node);
     } catch (UncheckedIOException e) {
@@ -269,13 +267,8 @@ public final class ReplicatedJournal extends AsyncWriteJournal {
     }
     ReplicationCounters.journalWriteDegraded();
     ReplicationCounters.journalReplicaBehind(pid, node);
-    LOG.warn("degraded_write kind=journal pid={} seq={} replica={} reason=\"no other store node is up\"", pid, seqNr,
-        away.get());
+    LOG.warn("degraded_write kind=journal pid={} seq={} replica={} reason=\"{}\"", pid, seqNr, replica, reason);
     return CompletableFuture.completedFuture(null);
-  }
-
-  private static long last(List<JournalStore.Entry> entries) {
-    return entries.get(entries.size() - 1).seqNr();
   }
 
   // While a store node is unreachable and not yet downed, the write waits for the Split Brain Resolver (about

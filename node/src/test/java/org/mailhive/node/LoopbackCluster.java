@@ -100,6 +100,13 @@ final class LoopbackCluster implements AutoCloseable {
     }
   }
 
+  /** SIGTERM to node i and its exit (the graceful shutdown) within {@code timeout}. */
+  void stop(int i, Duration timeout) throws InterruptedException {
+    nodes[i].sigterm();
+    assertTrue(nodes[i].process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS),
+        host(i) + " did not stop after SIGTERM; see " + nodes[i].log);
+  }
+
   /** Node indexes in the order the user's shard prefers them, as RendezvousAllocationStrategy ranks them. */
   List<Integer> rankingOf(String user) {
     Map<String, Integer> weights = new LinkedHashMap<>();

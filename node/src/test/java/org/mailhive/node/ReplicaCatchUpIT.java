@@ -81,9 +81,7 @@ class ReplicaCatchUpIT {
     int replica = order.get(1);
     int witness = order.get(2);
 
-    nodes[replica].sigterm();
-    assertTrue(nodes[replica].process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
-        host(replica) + " did not stop after SIGTERM");
+    cluster.stop(replica, STOP_TIMEOUT);
     assertTrue(nodes[primary].awaitLog("cluster_member_removed node=" + host(replica), STOP_TIMEOUT),
         host(primary) + " did not see " + host(replica) + " leave");
 

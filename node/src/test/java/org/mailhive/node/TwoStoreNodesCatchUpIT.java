@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,12 +56,6 @@ class TwoStoreNodesCatchUpIT {
     return -1;
   }
 
-  private void stop(int i) throws Exception {
-    cluster.nodes[i].sigterm();
-    assertTrue(cluster.nodes[i].process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
-        LoopbackCluster.host(i) + " did not stop after SIGTERM; see " + cluster.nodes[i].log);
-  }
-
   private List<JournalStore.Entry> journal(int node, String pid) {
     JournalStore store = JournalStore.acquire(dir.resolve("node" + (node + 1)).resolve("replicated-journal"));
     try {
@@ -87,7 +80,7 @@ class TwoStoreNodesCatchUpIT {
     String run = Long.toHexString(System.nanoTime());
     assertEquals(1, cluster.deliver(0, user, List.of("<" + run + "-both-up>")));
 
-    stop(1);
+    cluster.stop(1, STOP_TIMEOUT);
     assertTrue(nodes[0].awaitLog("cluster_member_removed node=127.0.0.2", STOP_TIMEOUT),
         "127.0.0.1 did not see 127.0.0.2 leave; see " + nodes[0].log);
     List<String> tokens = new ArrayList<>();
@@ -99,7 +92,7 @@ class TwoStoreNodesCatchUpIT {
     assertTrue(lagWhileAway >= 1, "the status shows what 127.0.0.2 lacks: " + lagWhileAway);
 
     // The remaining node restarts while the other is still away: the lag is still known and shown.
-    stop(0);
+    cluster.stop(0, STOP_TIMEOUT);
     cluster.start(0, "node1-restarted.log");
     assertTrue(nodes[0].awaitLog("members=1", LoopbackCluster.UP_TIMEOUT), "see " + nodes[0].log);
     assertEquals(lagWhileAway, journalLag(0), "the lag after 127.0.0.1's restart");
@@ -118,8 +111,8 @@ class TwoStoreNodesCatchUpIT {
     assertTrue(nodes[0].awaitLog("journal_catchup pending=0", Duration.ofSeconds(10)), "see " + nodes[0].log);
 
     // Stopped with nothing written since: the returned node's copy equals the primary's.
-    stop(1);
-    stop(0);
+    cluster.stop(1, STOP_TIMEOUT);
+    cluster.stop(0, STOP_TIMEOUT);
     String pid = "Mailbox|" + user + ":INBOX";
     List<JournalStore.Entry> primary = journal(0, pid);
     List<JournalStore.Entry> replica = journal(1, pid);

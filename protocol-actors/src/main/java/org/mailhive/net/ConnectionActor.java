@@ -152,7 +152,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
       // Input after we decided to close is dropped. Acked only once our side is complete: the input stream's
       // end reaches us only after its last element is acked, and waiting for it otherwise took CLOSE_GRACE.
       if (completeSent) {
-        dropPendingInput();
+        ackPendingInput();
       }
       return this;
     }
@@ -233,14 +233,12 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
   private void maybeAckInput() {
     if (pendingInputAck != null && !closing && session.wantsInput() && outboxBytes < OUTPUT_HIGH_WATER
         && (deflate == null || !deflate.hasPendingInput())) {
-      ActorRef<Ack> ack = pendingInputAck;
-      pendingInputAck = null;
-      ack.tell(Ack.INSTANCE);
+      ackPendingInput();
     }
   }
 
-  /** Acks input the session will never read (we are closing), so that the end of the input can follow. */
-  private void dropPendingInput() {
+  /** Lets the next input in; while closing, drops what the session will never read so its end can follow. */
+  private void ackPendingInput() {
     if (pendingInputAck != null) {
       ActorRef<Ack> ack = pendingInputAck;
       pendingInputAck = null;
@@ -294,7 +292,7 @@ public final class ConnectionActor extends AbstractBehavior<ConnectionActor.Comm
         completeSent = true;
         out.tell(Complete.INSTANCE);
         timers.startSingleTimer(CloseTimeout.INSTANCE, CLOSE_GRACE);
-        dropPendingInput();
+        ackPendingInput();
       } else if (!closing) {
         maybeAckInput();
       }
